@@ -1,0 +1,51 @@
+"""`crosscheck`: the command line. Each subcommand is one module in `crosscheck/commands/` with
+`NAME`, `HELP`, `add_arguments(parser)` and `run(args) -> int`; this file only dispatches.
+
+Exit codes: 0 success / all checks passed; 1 a check failed; 2 bad input (invalid spec, missing
+file, corrupt weights or model), reported as one line per problem without a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from spec import SpecError, WeightsError
+
+from . import commands
+
+
+class UserError(Exception):
+    """Bad input from the user: printed as one line, exit 2."""
+
+
+def _commands():
+    mods = [importlib.import_module(f"{commands.__name__}.{m.name}") for m in pkgutil.iter_modules(commands.__path__)]
+    return sorted((m for m in mods if hasattr(m, "NAME")), key=lambda m: getattr(m, "ORDER", 50))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crosscheck", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for mod in _commands():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(run=mod.run)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SpecError as e:
+        for line in e.lines():
+            print(line, file=sys.stderr)
+        return 2
+    except (WeightsError, UserError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""One module per `crosscheck` subcommand (see `crosscheck.cli`)."""

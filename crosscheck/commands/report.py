@@ -1,0 +1,42 @@
+"""crosscheck report: the main job — validate and compare every spec, write report.md/.json."""
+from pathlib import Path
+
+from .common import add_device, add_seed
+
+NAME = "report"
+HELP = "validate + compare every spec of the zoo and write report.md and report.json"
+ORDER = 6
+
+
+def add_arguments(parser):
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default ./reports)")
+    parser.add_argument("specs", nargs="*", metavar="PATH_OR_ID", help="default: every spec of the zoo")
+    add_seed(parser)
+    add_device(parser)
+
+
+def run(args) -> int:
+    from tqdm import tqdm
+
+    from crosscheck import environment
+    from crosscheck.compare import SpecResult, compare_spec
+    from crosscheck.report import format_result, write_report
+    from spec import SpecError, load_spec, spec_ids
+    from tf_impl.twin import tf_device
+    from torch_impl.twin import torch_device
+
+    environment.conformance_mode()
+    results = []
+    for item in tqdm(args.specs or spec_ids(), desc="specs", unit="spec"):
+        try:
+            spec = load_spec(item)
+        except SpecError as e:
+            results.append(SpecResult(item, False, error="; ".join(e.lines())))
+            continue
+        r = compare_spec(spec, seed=args.seed, device=args.device)
+        tqdm.write(format_result(r))
+        results.append(r)
+    env = environment.describe(tf_device(args.device), str(torch_device(args.device)))
+    md, js = write_report(results, env, args.out)
+    print(f"wrote {md} and {js}: {sum(r.passed for r in results)}/{len(results)} specs pass")
+    return 0 if all(r.passed for r in results) else 1

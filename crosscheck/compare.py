@@ -1,0 +1,101 @@
+"""Forward and gradient conformance of a spec's two twins, from identical neutral weights.
+
+`compare_spec` builds both twins from their emitted source, loads the same weights (sampled once
+in numpy from the spec's initialisers), feeds the same batch and compares:
+`logits` (the model's output), `loss`, and `grad:<layer>.<param>` for every trainable parameter.
+When any check fails it reruns layer by layer and names the first spec layer whose output
+diverges (or, if every forward output agrees, the layer nearest the output whose gradient does).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from spec import Spec, init_weights
+
+from .tolerance import TOL_GRAD, TOL_LOSS, TOL_OUTPUT, Check, compare_arrays
+
+
+@dataclass
+class SpecResult:
+    spec: str
+    passed: bool
+    checks: list[Check] = field(default_factory=list)
+    first_divergent_layer: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "spec": self.spec,
+            "passed": self.passed,
+            "checks": [c.as_dict() for c in self.checks],
+            "first_divergent_layer": self.first_divergent_layer,
+            "error": self.error,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def make_batch(spec: Spec, batch: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs uniform in [0, 1) (the seeds' pixel scale) and labels that fit the spec's loss."""
+    rng = np.random.default_rng([seed, 1])
+    x = rng.random((batch, *spec.input_shape), dtype=np.float32)
+    out_shape = spec.output_shape
+    loss = (spec.loss or {}).get("type", "mse")
+    if loss in ("softmax_cross_entropy", "clipped_cross_entropy"):
+        classes = rng.integers(0, out_shape[-1], size=batch)
+        if (spec.loss or {}).get("labels") == "sparse":
+            return x, classes.astype(np.int64)
+        return x, np.eye(out_shape[-1], dtype=np.float32)[classes]
+    if loss == "binary_cross_entropy":
+        return x, rng.integers(0, 2, size=(batch, *out_shape)).astype(np.float32)
+    return x, rng.normal(size=(batch, *out_shape)).astype(np.float32)
+
+
+def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8, weights=None) -> SpecResult:
+    start = time.perf_counter()
+    weights = weights if weights is not None else init_weights(spec, seed)
+    tf_twin.set_weights(weights)
+    torch_twin.set_weights(weights)
+    x, labels = make_batch(spec, batch, seed)
+
+    checks = [compare_arrays("logits", tf_twin.forward(x), torch_twin.forward(x), TOL_OUTPUT)]
+    if spec.loss:
+        loss_tf, grads_tf = tf_twin.loss_and_grads(x, labels)
+        loss_pt, grads_pt = torch_twin.loss_and_grads(x, labels)
+        checks.append(compare_arrays("loss", loss_tf, loss_pt, TOL_LOSS))
+        for node in spec.nodes:
+            for param in node.trainable_params():
+                key = f"{node.name}.{param}"
+                if key not in grads_tf or key not in grads_pt:
+                    missing = [f for f, g in (("tf", grads_tf), ("torch", grads_pt)) if key not in g]
+                    checks.append(Check(f"grad:{key}", np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, TOL_GRAD, False,
+                                        f"no gradient from {', '.join(missing)}"))
+                    continue
+                checks.append(compare_arrays(f"grad:{key}", grads_tf[key], grads_pt[key], TOL_GRAD))
+
+    passed = all(c.passed for c in checks)
+    first = None if passed else first_divergent_layer(spec, tf_twin, torch_twin, x, checks)
+    return SpecResult(spec.id, passed, checks, first, seconds=time.perf_counter() - start)
+
+
+def first_divergent_layer(spec: Spec, tf_twin, torch_twin, x, checks: list[Check]) -> str | None:
+    outs_tf = tf_twin.intermediates(x)
+    outs_pt = torch_twin.intermediates(x)
+    for node in spec.nodes:
+        if not compare_arrays(node.name, outs_tf[node.name], outs_pt[node.name], TOL_OUTPUT).passed:
+            return node.name
+    failing = {c.name.split(":", 1)[1].split(".")[0] for c in checks if c.name.startswith("grad:") and not c.passed}
+    for node in reversed(spec.nodes):
+        if node.name in failing:
+            return node.name
+    return None
+
+
+def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int = 8) -> SpecResult:
+    from tf_impl.twin import TFTwin
+    from torch_impl.twin import TorchTwin
+
+    return compare_twins(spec, TFTwin(spec, device), TorchTwin(spec, device), seed=seed, batch=batch)

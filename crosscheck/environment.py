@@ -1,0 +1,58 @@
+"""What produced a number: framework versions, devices, TF32 and determinism switches.
+
+`conformance_mode()` sets the switches the harness runs under (TF32 off in both frameworks,
+deterministic kernels) and `describe()` records them in every report: TensorFlow enables TF32
+by default on Ampere+ GPUs and torch does not, which alone breaks 1e-5 agreement.
+"""
+from __future__ import annotations
+
+import platform
+import sys
+
+_STATE: dict = {}
+
+
+def conformance_mode() -> None:
+    import tensorflow as tf
+    import torch
+
+    tf.config.experimental.enable_tensor_float_32_execution(False)
+    tf.config.experimental.enable_op_determinism()
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.benchmark = False
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    _STATE["determinism"] = {
+        "tf.config.experimental.enable_op_determinism": True,
+        "torch.use_deterministic_algorithms": "True (warn_only)",
+        "torch.backends.cudnn.benchmark": False,
+    }
+
+
+def describe(tf_device: str, torch_device: str) -> dict:
+    import keras
+    import numpy as np
+    import onnx
+    import onnxruntime
+    import tensorflow as tf
+    import torch
+
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "numpy": np.__version__,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "torch": torch.__version__,
+        "onnx": onnx.__version__,
+        "onnxruntime": onnxruntime.__version__,
+        "tf_device": tf_device,
+        "torch_device": torch_device,
+        "cuda_device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "tf32": {
+            "tensorflow": bool(tf.config.experimental.tensor_float_32_execution_enabled()),
+            "torch_matmul": bool(torch.backends.cuda.matmul.allow_tf32),
+            "torch_cudnn": bool(torch.backends.cudnn.allow_tf32),
+        },
+        "determinism": _STATE.get("determinism", "defaults (conformance_mode() not called)"),
+    }

@@ -1,0 +1,76 @@
+"""The conformance report: a Markdown table over all specs plus the same data as JSON.
+
+Both files are written atomically into the output folder, with the environment that produced
+the numbers (framework versions, devices, TF32 and determinism switches).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from spec.atomic import write_text_atomic
+
+from .compare import SpecResult
+
+
+def _fmt(v) -> str:
+    return "n/a" if v is None else f"{v:.2e}"
+
+
+def worst(result: SpecResult):
+    """The check closest to (or furthest past) its tolerance."""
+    return max(result.checks, key=lambda c: (not c.passed, c.max_scaled / c.tol if c.tol else 0.0), default=None)
+
+
+def format_result(r: SpecResult) -> str:
+    head = f"{'PASS' if r.passed else 'FAIL'} {r.spec} ({len(r.checks)} checks, {r.seconds:.1f}s)"
+    if r.error:
+        return f"{head}\n  error: {r.error}"
+    lines = [head]
+    for c in r.checks:
+        if not c.passed:
+            lines.append(f"  FAIL {c.name}: max_abs {c.max_abs:.3e} max_scaled {c.max_scaled:.3e} > tol {c.tol:.0e} {c.note}")
+    if r.first_divergent_layer:
+        lines.append(f"  first divergent layer: {r.first_divergent_layer}")
+    w = worst(r)
+    if r.passed and w:
+        lines.append(f"  worst: {w.name} max_scaled {w.max_scaled:.2e} (tol {w.tol:.0e})")
+    return "\n".join(lines)
+
+
+def markdown(results: list[SpecResult], env: dict, title: str = "Conformance report") -> str:
+    n_pass = sum(r.passed for r in results)
+    out = [f"# {title}", "", f"**{n_pass} / {len(results)} specs pass.**", "",
+           "Policy: an element fails only when |tf − torch| exceeds both tol·scale (scale = the tensor's max |value|) "
+           "and tol·|torch|; `max_scaled` = max |tf − torch| / scale. Outputs and loss: 1e-5, gradients: 1e-4 "
+           "(float32).", "",
+           "| spec | result | checks | worst check | worst max_scaled | tol | first divergent layer | seconds |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        w = worst(r)
+        out.append(
+            f"| `{r.spec}` | {'pass' if r.passed else '**FAIL**'} | {len(r.checks)} | {w.name if w else r.error or '-'} | "
+            f"{_fmt(w.max_scaled) if w else '-'} | {f'{w.tol:.0e}' if w else '-'} | {r.first_divergent_layer or '-'} | {r.seconds:.1f} |"
+        )
+    out += ["", "## Environment", "", "```json", json.dumps(env, indent=2), "```", "", "## Checks per spec", ""]
+    for r in results:
+        out += [f"### `{r.spec}`", ""]
+        if r.error:
+            out += [f"Error: {r.error}", ""]
+            continue
+        out += ["| check | max_abs | max_rel | mean_abs | median_abs | max_scaled | tol | passed |",
+                "|---|---|---|---|---|---|---|---|"]
+        for c in r.checks:
+            out.append(f"| {c.name} | {_fmt(c.max_abs)} | {_fmt(c.max_rel)} | {_fmt(c.mean_abs)} | {_fmt(c.median_abs)} | "
+                       f"{_fmt(c.max_scaled)} | {c.tol:.0e} | {'yes' if c.passed else '**no**'} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_report(results: list[SpecResult], env: dict, out_dir: str | Path) -> tuple[Path, Path]:
+    out_dir = Path(out_dir)
+    md, js = out_dir / "report.md", out_dir / "report.json"
+    payload = {"environment": env, "results": [r.as_dict() for r in results]}
+    write_text_atomic(js, json.dumps(payload, indent=1) + "\n")
+    write_text_atomic(md, markdown(results, env))
+    return md, js

@@ -1,0 +1,68 @@
+"""The project's one tolerance policy, and the error statistics every check reports.
+
+For a tensor pair (a = TF, b = torch, float32) and a tolerance `tol`:
+* scale = max(max|a|, max|b|) — the tensor's own magnitude;
+* an element *fails* only when its difference exceeds **both** its absolute tolerance
+  `tol · scale` and its relative tolerance `tol · |b|` (so tiny elements of a large tensor are
+  judged against the tensor's scale, not against their own near-zero size);
+* the check passes when no element fails.
+Because |b| ≤ scale, this reduces to |a - b| ≤ tol · scale, reported as `max_scaled`.
+Each check also reports max/mean/median absolute error and max relative error (as Polygraphy
+does), so a pass with little margin is visible.
+
+Default tolerances (float32, CPU): outputs and loss 1e-5, gradients 1e-4. A failing check is a
+bug to find, not a tolerance to raise.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+TOL_OUTPUT = 1e-5
+TOL_LOSS = 1e-5
+TOL_GRAD = 1e-4
+_TINY = 1e-30
+
+
+@dataclass
+class Check:
+    name: str
+    max_abs: float
+    max_rel: float
+    mean_abs: float
+    median_abs: float
+    max_scaled: float
+    scale: float
+    tol: float
+    passed: bool
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        """JSON-safe: non-finite statistics (shape mismatch, NaN) become null."""
+        return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in asdict(self).items()}
+
+
+def compare_arrays(name: str, a, b, tol: float) -> Check:
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return Check(name, np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, tol, False, f"shape {a.shape} vs {b.shape}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        same = bool(np.array_equal(a, b, equal_nan=True))
+        return Check(name, 0.0 if same else np.inf, 0.0 if same else np.inf, 0.0, 0.0, 0.0 if same else np.inf,
+                     np.inf, tol, same, "non-finite values")
+    diff = np.abs(a - b)
+    scale = float(max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0)))
+    fails = (diff > tol * scale) & (diff > tol * np.abs(b))
+    return Check(
+        name=name,
+        max_abs=float(diff.max(initial=0.0)),
+        max_rel=float((diff / np.maximum(np.abs(b), _TINY)).max(initial=0.0)),
+        mean_abs=float(diff.mean()) if diff.size else 0.0,
+        median_abs=float(np.median(diff)) if diff.size else 0.0,
+        max_scaled=float(diff.max(initial=0.0) / max(scale, _TINY)),
+        scale=scale,
+        tol=tol,
+        passed=not bool(fails.any()),
+    )

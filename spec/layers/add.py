@@ -1,0 +1,13 @@
+"""add: element-wise sum of two or more inputs of identical shape (residual connections)."""
+from .base import LayerType, ShapeError, register
+
+
+@register
+class Add(LayerType):
+    type = "add"
+    arity = None
+
+    def output_shape(self, cfg, in_shapes):
+        if any(s != in_shapes[0] for s in in_shapes):
+            raise ShapeError("inputs", f"add needs equal shapes, got {[list(s) for s in in_shapes]}")
+        return in_shapes[0]

@@ -1,0 +1,91 @@
+"""What every layer type declares: its schema fragment, its shape rule, its parameters.
+
+A layer type is one subclass of `LayerType`, in its own module under `spec/layers/`, registered
+with `@register`. The class is the contract both backends translate:
+
+* `properties` / `required`: the JSON Schema of the type's own fields (the common fields `name`,
+  `type`, `inputs` and `trainable` are added by `spec.schema`);
+* `defaults`: values filled in for omitted fields, so backends never guess a default;
+* `arity`: how many inputs it takes (`None`: two or more);
+* `output_shape`: the shape rule, on shapes *without* the batch dimension, in the logical layout
+  (channels last). Raise `ShapeError` naming the field that makes the shapes not connect;
+* `param_shapes`: each parameter's shape in the canonical (neutral weight file) layout;
+* `default_init`: the initialiser a parameter gets when the spec names none.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+Shape = tuple[int, ...]
+
+
+class ShapeError(Exception):
+    """Shapes that cannot connect; `field` is relative to the layer (e.g. `kernel_size`)."""
+
+    def __init__(self, field: str | None, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+class LayerType:
+    type: str = ""
+    properties: dict[str, Any] = {}
+    required: tuple[str, ...] = ()
+    defaults: dict[str, Any] = {}
+    arity: int | None = 1
+    params: tuple[str, ...] = ()
+    # Parameters that are state, not learned (e.g. batchnorm moving statistics): no gradient.
+    non_trainable_params: tuple[str, ...] = ()
+
+    def output_shape(self, cfg: dict, in_shapes: list[Shape]) -> Shape:
+        raise NotImplementedError
+
+    def param_shapes(self, cfg: dict, in_shapes: list[Shape]) -> dict[str, Shape]:
+        return {}
+
+    def default_init(self, param: str) -> dict:
+        raise KeyError(param)
+
+    def active_params(self, cfg: dict) -> tuple[str, ...]:
+        """Parameters this configuration has (e.g. no `bias` when `use_bias` is false)."""
+        return self.params
+
+
+_REGISTRY: dict[str, LayerType] = {}
+
+
+def register(cls):
+    """Class decorator: register a layer type under its `type` name (one name, used everywhere)."""
+    if not cls.type:
+        raise ValueError(f"{cls.__name__} has no type name")
+    if cls.type in _REGISTRY:
+        raise ValueError(f"layer type {cls.type!r} registered twice")
+    _REGISTRY[cls.type] = cls()
+    return cls
+
+
+def registry() -> dict[str, LayerType]:
+    return _REGISTRY
+
+
+# Shared schema fragments and helpers for the shape rules.
+POSITIVE_INT = {"type": "integer", "minimum": 1}
+INT_OR_PAIR = {
+    "oneOf": [
+        POSITIVE_INT,
+        {"type": "array", "items": POSITIVE_INT, "minItems": 2, "maxItems": 2},
+    ]
+}
+PADDING = {"enum": ["same", "valid"]}
+
+
+def pair(v) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def expect_rank(in_shape: Shape, rank: int, what: str) -> None:
+    if len(in_shape) != rank:
+        raise ShapeError(
+            None,
+            f"{what} expects an input of rank {rank} (batch excluded), got shape {list(in_shape)}",
+        )

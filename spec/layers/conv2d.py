@@ -1,0 +1,47 @@
+"""conv2d: 2-D cross-correlation over an (H, W, C) input, plus bias.
+
+`kernel_size` and `strides` are an int or [h, w]; `padding` is `valid` (default, as Keras) or
+`same` with TensorFlow's split (see `spec.padding`: the odd extra row/column goes bottom/right).
+Canonical weights: `kernel` (kh, kw, in, out) = Keras' HWIO; PyTorch's `weight` is
+(out, in, kh, kw) = kernel.transpose(3, 2, 0, 1). `bias` (out,).
+Default init (Keras): kernel glorot_uniform, bias zeros.
+"""
+from ..padding import output_size
+from .base import INT_OR_PAIR, PADDING, POSITIVE_INT, LayerType, ShapeError, expect_rank, pair, register
+
+
+@register
+class Conv2D(LayerType):
+    type = "conv2d"
+    properties = {
+        "filters": POSITIVE_INT,
+        "kernel_size": INT_OR_PAIR,
+        "strides": INT_OR_PAIR,
+        "padding": PADDING,
+        "use_bias": {"type": "boolean"},
+    }
+    required = ("filters", "kernel_size")
+    defaults = {"strides": 1, "padding": "valid", "use_bias": True}
+    params = ("kernel", "bias")
+
+    def output_shape(self, cfg, in_shapes):
+        expect_rank(in_shapes[0], 3, "conv2d")
+        h, w, _ = in_shapes[0]
+        (kh, kw), (sh, sw) = pair(cfg["kernel_size"]), pair(cfg["strides"])
+        oh, ow = output_size(h, kh, sh, cfg["padding"]), output_size(w, kw, sw, cfg["padding"])
+        if oh < 1 or ow < 1:
+            raise ShapeError("kernel_size", f"kernel {[kh, kw]} is larger than the input {[h, w]} with valid padding")
+        return (oh, ow, cfg["filters"])
+
+    def param_shapes(self, cfg, in_shapes):
+        kh, kw = pair(cfg["kernel_size"])
+        shapes = {"kernel": (kh, kw, in_shapes[0][2], cfg["filters"])}
+        if cfg["use_bias"]:
+            shapes["bias"] = (cfg["filters"],)
+        return shapes
+
+    def active_params(self, cfg):
+        return self.params if cfg["use_bias"] else ("kernel",)
+
+    def default_init(self, param):
+        return {"type": "glorot_uniform"} if param == "kernel" else {"type": "zeros"}

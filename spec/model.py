@@ -1,0 +1,243 @@
+"""Loading a spec: JSON → schema check → graph check → shape inference → `Spec`.
+
+All problems of one stage are collected and raised together as a `SpecError`, each naming its
+field path; later stages run only when earlier ones passed (shapes of a graph with a cycle mean
+nothing). Nothing is written anywhere while loading.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import keyword
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+
+from . import initializers
+from .errors import SpecError, json_path
+from .layers import ShapeError, registry
+from .schema import schema
+
+MODELS_DIR = Path(__file__).parent / "models"
+
+# Attribute names a generated nn.Module or Keras model already uses; a layer may not take them.
+RESERVED_NAMES = frozenset(
+    {"forward", "training", "train", "eval", "parameters", "modules", "children", "to", "cuda", "cpu",
+     "type", "float", "double", "half", "apply", "state_dict", "buffers", "layers", "inputs", "outputs",
+     "input", "output", "weights", "name", "call", "build", "summary", "model", "x", "torch", "nn", "F",
+     "keras", "tf", "np", "self",
+     "initializers", "ops", "build_model", "loss_fn", "labels", "probs", "init"}
+)
+
+
+@dataclass
+class Node:
+    """One layer of a loaded spec, with defaults filled in and shapes inferred."""
+
+    name: str
+    type: str
+    cfg: dict
+    inputs: list[str]
+    index: int  # position in the spec's `layers` array, for error paths
+    trainable: bool = True
+    init: dict = field(default_factory=dict)  # param → normalised initialiser
+    in_shapes: list[tuple] = field(default_factory=list)
+    out_shape: tuple = ()
+    param_shapes: dict = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return f"layers[{self.index}]"
+
+    @property
+    def layer_type(self):
+        return registry()[self.type]
+
+    def n_params(self) -> int:
+        return sum(math.prod(s) for s in self.param_shapes.values())
+
+    def trainable_params(self) -> list[str]:
+        if not self.trainable:
+            return []
+        return [p for p in self.param_shapes if p not in self.layer_type.non_trainable_params]
+
+
+@dataclass
+class Spec:
+    id: str
+    source: str
+    raw: dict
+    input_name: str
+    input_shape: tuple
+    nodes: list[Node]
+    output: str
+
+    @property
+    def loss(self) -> dict | None:
+        return self.raw.get("loss")
+
+    @property
+    def optimizer(self) -> dict | None:
+        return self.raw.get("optimizer")
+
+    @property
+    def training(self) -> dict:
+        return self.raw.get("training", {})
+
+    @property
+    def data(self) -> dict:
+        return self.raw.get("data", {})
+
+    def node(self, name: str) -> Node:
+        return next(n for n in self.nodes if n.name == name)
+
+    @property
+    def output_shape(self) -> tuple:
+        return self.node(self.output).out_shape
+
+    def parameters(self):
+        """(node, param, shape) for every parameter, in graph order: the neutral file's keys."""
+        for n in self.nodes:
+            for p, s in n.param_shapes.items():
+                yield n, p, s
+
+    def sha256(self) -> str:
+        return hashlib.sha256(json.dumps(self.raw, sort_keys=True).encode()).hexdigest()
+
+
+def spec_ids() -> list[str]:
+    return sorted(p.stem for p in MODELS_DIR.glob("*.json"))
+
+
+def resolve(path_or_id: str) -> Path:
+    p = Path(path_or_id)
+    if p.suffix == ".json" or p.exists():
+        return p
+    return MODELS_DIR / f"{path_or_id}.json"
+
+
+def load_spec(path_or_id: str | Path) -> Spec:
+    path = resolve(str(path_or_id))
+    source = str(path)
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise SpecError(("(file)", f"cannot read spec: {e.strerror or e}"), source) from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SpecError(("(file)", f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"), source) from None
+    return build_spec(raw, source)
+
+
+def build_spec(raw: dict, source: str = "<spec>") -> Spec:
+    validate_schema(raw, source)
+    nodes = _graph(raw, source)
+    input_name = raw["input"].get("name", "input")
+    input_shape = tuple(raw["input"]["shape"])
+    output = raw.get("outputs", [nodes[-1].name])[0]
+    _infer_shapes(nodes, input_name, input_shape, source)
+    if output not in {n.name for n in nodes}:
+        raise SpecError(("outputs[0]", f"no layer named {output!r}"), source)
+    order = _topological(nodes, input_name, source)
+    return Spec(raw["id"], source, raw, input_name, input_shape, order, output)
+
+
+def validate_schema(raw, source: str) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    problems = []
+    for err in sorted(validator.iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        if err.validator in ("if", "allOf"):  # the branch errors themselves are reported too
+            continue
+        problems.append((json_path(err.absolute_path), _message(err)))
+    if problems:
+        raise SpecError(_dedupe(problems), source)
+
+
+def _message(err) -> str:
+    if err.validator == "additionalProperties":
+        return f"unknown field(s): {err.message.split('(')[-1].rstrip(')')}"
+    if err.validator == "enum" and err.absolute_path and err.absolute_path[-1] == "type":
+        return f"unknown type {err.instance!r}; known: {', '.join(map(str, err.validator_value))}"
+    if err.validator == "required":
+        return f"missing field: {err.message.split(' ')[0]}"
+    return err.message
+
+
+def _dedupe(problems):
+    seen, out = set(), []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _graph(raw: dict, source: str) -> list[Node]:
+    """Names unique and legal, inputs that exist, arity; defaults filled."""
+    input_name = raw["input"].get("name", "input")
+    problems, nodes, names = [], [], {input_name}
+    for i, layer in enumerate(raw["layers"]):
+        name = layer["name"]
+        if name in names:
+            problems.append((f"layers[{i}].name", f"duplicate name {name!r}"))
+        if keyword.iskeyword(name) or name in RESERVED_NAMES:
+            problems.append((f"layers[{i}].name", f"{name!r} is reserved (Python keyword or a name the generated models use)"))
+        names.add(name)
+        lt = registry()[layer["type"]]
+        default_in = [nodes[-1].name] if nodes else [input_name]
+        inputs = list(layer.get("inputs", default_in))
+        if lt.arity is not None and len(inputs) != lt.arity:
+            problems.append((f"layers[{i}].inputs", f"{layer['type']} takes {lt.arity} input(s), got {len(inputs)}"))
+        if lt.arity is None and len(inputs) < 2:
+            problems.append((f"layers[{i}].inputs", f"{layer['type']} takes two or more inputs, got {len(inputs)}"))
+        cfg = {**lt.defaults, **{k: v for k, v in layer.items() if k not in ("name", "type", "inputs", "trainable", "init", "comment")}}
+        if layer["type"] in ("maxpool2d", "avgpool2d") and "strides" not in cfg:
+            cfg["strides"] = cfg["pool_size"]
+        init = {p: initializers.normalize(layer.get("init", {}).get(p) or lt.default_init(p)) for p in lt.active_params(cfg)}
+        nodes.append(Node(name, layer["type"], cfg, inputs, i, layer.get("trainable", True), init))
+    for n in nodes:
+        for j, src in enumerate(n.inputs):
+            if src not in names:
+                problems.append((f"{n.path}.inputs[{j}]", f"no layer or input named {src!r}"))
+    if problems:
+        raise SpecError(problems, source)
+    return nodes
+
+
+def _topological(nodes: list[Node], input_name: str, source: str) -> list[Node]:
+    by_name = {n.name: n for n in nodes}
+    order, state = [], {}
+
+    def visit(n: Node, trail: list[str]):
+        if state.get(n.name) == "done":
+            return
+        if state.get(n.name) == "active":
+            cycle = trail[trail.index(n.name):] + [n.name]
+            raise SpecError((f"{n.path}.inputs", f"cycle: {' -> '.join(cycle)}"), source)
+        state[n.name] = "active"
+        for src in n.inputs:
+            if src != input_name:
+                visit(by_name[src], trail + [n.name])
+        state[n.name] = "done"
+        order.append(n)
+
+    for n in nodes:
+        visit(n, [])
+    return order
+
+
+def _infer_shapes(nodes: list[Node], input_name: str, input_shape: tuple, source: str) -> None:
+    order = _topological(nodes, input_name, source)
+    shapes = {input_name: input_shape}
+    for n in order:
+        n.in_shapes = [shapes[s] for s in n.inputs]
+        try:
+            n.out_shape = tuple(n.layer_type.output_shape(n.cfg, n.in_shapes))
+            n.param_shapes = {k: tuple(v) for k, v in n.layer_type.param_shapes(n.cfg, n.in_shapes).items()}
+        except ShapeError as e:
+            field_ = f"{n.path}.{e.field}" if e.field else n.path
+            raise SpecError((field_, f"({n.name}) {e}"), source) from None
+        shapes[n.name] = n.out_shape

@@ -1,0 +1,148 @@
+"""The spec's JSON Schema, assembled from the registered layer types and initialisers.
+
+`schema()` returns the full Draft 2020-12 schema; `crosscheck schema` prints it, so editors can
+validate spec files too. Layer items dispatch on `type` with if/then branches rather than
+`oneOf`, so a bad field is reported at its own path (`layers[3].filters`) instead of as "matches
+none of 15 alternatives".
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import initializers
+from .layers import registry
+
+IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
+_NUM = {"type": "number"}
+_POS = {"type": "number", "exclusiveMinimum": 0}
+_PROB = {"type": "number", "minimum": 0, "maximum": 1}
+_POS_INT = {"type": "integer", "minimum": 1}
+
+
+def _branch(name: str, props: dict, required=(), extra=None) -> dict:
+    then = {"properties": {"type": {"const": name}, **props}, "required": ["type", *required], "additionalProperties": False}
+    if extra:
+        then.update(extra)
+    return {"if": {"properties": {"type": {"const": name}}, "required": ["type"]}, "then": then}
+
+
+def _tagged(kinds: dict[str, tuple[dict, tuple]]) -> dict:
+    """An object whose `type` picks one of `kinds` (name → (properties, required))."""
+    return {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": sorted(kinds)}},
+        "allOf": [_branch(n, p, r) for n, (p, r) in kinds.items()],
+    }
+
+
+def layer_schema() -> dict:
+    common = {
+        "name": IDENTIFIER,
+        "type": {"type": "string"},
+        "inputs": {"type": "array", "items": IDENTIFIER, "minItems": 1},
+        "trainable": {"type": "boolean"},
+        "comment": {"type": "string"},
+    }
+    branches = []
+    for name, layer in sorted(registry().items()):
+        props = {**common, **layer.properties}
+        if layer.params:
+            props["init"] = {
+                "type": "object",
+                "properties": {p: {"$ref": "#/$defs/initializer"} for p in layer.params},
+                "additionalProperties": False,
+            }
+        branches.append(_branch(name, props, ("name", *layer.required)))
+    return {
+        "type": "object",
+        "required": ["name", "type"],
+        "properties": {"name": IDENTIFIER, "type": {"enum": sorted(registry())}},
+        "allOf": branches,
+    }
+
+
+LOSSES = {
+    # mean over the batch of -Σ_k y_k log softmax(z)_k; labels one-hot or sparse class ids
+    "softmax_cross_entropy": ({"from_logits": {"type": "boolean"}, "labels": {"enum": ["one_hot", "sparse"]}}, ()),
+    # mean over batch and outputs of -(y log p + (1-y) log(1-p))
+    "binary_cross_entropy": ({"from_logits": {"type": "boolean"}}, ()),
+    # mean over the batch of -Σ_k [y log ŷ + (1-y) log(1-ŷ)], ŷ = clip(p, lo, hi)
+    "clipped_cross_entropy": ({"clip": {"type": "array", "items": _PROB, "minItems": 2, "maxItems": 2}}, ()),
+    "mse": ({}, ()),  # mean of (ŷ - y)²
+    "mae": ({}, ()),  # mean of |ŷ - y|
+}
+
+def describe_loss(loss: dict | None) -> str:
+    """One line for docstrings and reports, e.g. "softmax_cross_entropy (from_logits=True)"."""
+    if not loss:
+        return "No loss declared in the spec."
+    extras = ", ".join(f"{k}={v}" for k, v in loss.items() if k != "type")
+    return f"Spec loss `{loss['type']}`{f' ({extras})' if extras else ''}, mean over the batch."
+
+
+OPTIMIZERS = {
+    "sgd": ({"learning_rate": _POS, "momentum": {"type": "number", "minimum": 0}}, ("learning_rate",)),
+    "adam": (
+        {
+            "learning_rate": _POS,
+            "beta_1": _PROB,
+            "beta_2": _PROB,
+            "epsilon": {"type": "number", "minimum": 0},
+        },
+        ("learning_rate",),
+    ),
+    "adagrad": (
+        {"learning_rate": _POS, "initial_accumulator_value": {"type": "number", "minimum": 0}, "epsilon": {"type": "number", "minimum": 0}},
+        ("learning_rate",),
+    ),
+}
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "spec-twin architecture spec",
+        "type": "object",
+        "required": ["id", "input", "layers"],
+        "additionalProperties": False,
+        "properties": {
+            "$schema": {"type": "string"},
+            "id": IDENTIFIER,
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "source": {"type": "object"},
+            "input": {
+                "type": "object",
+                "required": ["shape"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": IDENTIFIER,
+                    "shape": {"type": "array", "items": _POS_INT, "minItems": 1, "maxItems": 3},
+                    "dtype": {"enum": ["float32"]},
+                },
+            },
+            "layers": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/layer"}},
+            "outputs": {"type": "array", "items": IDENTIFIER, "minItems": 1, "maxItems": 1},
+            "loss": _tagged(LOSSES),
+            "optimizer": _tagged(OPTIMIZERS),
+            "training": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "batch_size": _POS_INT,
+                    "steps": _POS_INT,
+                    "epochs": _POS_INT,
+                    "eval_every": _POS_INT,
+                    "note": {"type": "string"},
+                },
+            },
+            "data": {
+                "type": "object",
+                "properties": {"dataset": {"type": "string"}, "scale": {"type": "string"}},
+            },
+            "reported": {"type": "object"},
+        },
+        "$defs": {"layer": layer_schema(), "initializer": initializers.schema()},
+    }

@@ -1,0 +1,46 @@
+"""Spec → the source of a Keras functional model, plus its loss.
+
+The emitted module defines `build_model()` and `loss_fn(labels, outputs)` and imports nothing
+from this project, so a user can copy it into their own code. `crosscheck` runs exactly this
+source (see `tf_impl.twin`).
+"""
+from __future__ import annotations
+
+from spec import Spec
+from spec.schema import describe_loss
+
+from .layers import registry
+from .losses import loss_source
+
+GENERATED_NOTE = "Generated from spec/models/{id}.json by `crosscheck generate {id} --framework tf`; do not edit."
+
+
+def generate(spec: Spec) -> str:
+    shape = tuple(spec.input_shape)
+    lines = [
+        f'"""{spec.id}: Keras twin.',
+        "",
+        GENERATED_NOTE.format(id=spec.id),
+        f"Input: (batch, {', '.join(map(str, shape))}) float32, channels last.",
+        '"""',
+        "import keras",
+        "import tensorflow as tf",
+        "from keras import initializers, layers, ops",
+        "",
+        "",
+        "def build_model():",
+        f'    {spec.input_name} = keras.Input(shape={shape!r}, name="{spec.input_name}")',
+    ]
+    for node in spec.nodes:
+        ctor = registry()[node.type].constructor(node)
+        args = node.inputs[0] if len(node.inputs) == 1 else f"[{', '.join(node.inputs)}]"
+        lines.append(f"    {node.name} = {ctor}({args})")
+    frozen = [n.name for n in spec.nodes if not n.trainable]
+    lines.append(f'    model = keras.Model(inputs={spec.input_name}, outputs={spec.output}, name="{spec.id}")')
+    for name in frozen:
+        lines.append(f'    model.get_layer("{name}").trainable = False')
+    lines += ["    return model", "", "", "def loss_fn(labels, outputs):"]
+    lines.append(f'    """{describe_loss(spec.loss)}"""')
+    lines += loss_source(spec.loss)
+    return "\n".join(lines) + "\n"
+

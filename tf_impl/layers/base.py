@@ -1,0 +1,59 @@
+"""How a spec layer type becomes Keras source.
+
+Each translation is a `TFLayer` registered under the spec type. `constructor(node)` returns the
+Python expression that builds the Keras layer (named after the spec layer). The canonical weight
+layout *is* Keras', so weights pass through unchanged unless a translation overrides
+`to_native` / `from_native`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..initializers import initializer_source
+
+
+class TFLayer:
+    type: str = ""
+
+    def constructor(self, node) -> str:
+        raise NotImplementedError
+
+    def to_native(self, node, params: dict[str, np.ndarray]) -> list[np.ndarray]:
+        """Arrays in the order of `layer.get_weights()`."""
+        return [params[p] for p in node.param_shapes]
+
+    def from_native(self, node, param: str, value: np.ndarray) -> np.ndarray:
+        return value
+
+
+_REGISTRY: dict[str, TFLayer] = {}
+
+
+def register(cls):
+    if cls.type in _REGISTRY:
+        raise ValueError(f"TF translation of {cls.type!r} registered twice")
+    _REGISTRY[cls.type] = cls()
+    return cls
+
+
+def registry() -> dict[str, TFLayer]:
+    return _REGISTRY
+
+
+def kwargs_source(**kw) -> str:
+    """`a=1, b="x"` for the given keyword arguments, skipping those that are None."""
+    return ", ".join(f"{k}={v if isinstance(v, _Raw) else repr(v)}" for k, v in kw.items() if v is not None)
+
+
+class _Raw(str):
+    """A keyword value that is already source code (not to be repr'd)."""
+
+
+def raw(s: str) -> _Raw:
+    return _Raw(s)
+
+
+def init_kwargs(node, param: str, keras_arg: str, keras_default: str) -> dict:
+    """`kernel_initializer=...` unless the spec's initialiser is Keras' default for it."""
+    src = initializer_source(node.init[param]) if param in node.init else None
+    return {keras_arg: raw(src)} if src and src != keras_default else {}

@@ -1,0 +1,38 @@
+"""The spec's losses as Keras/TF source for the generated `loss_fn(labels, outputs)`.
+
+From logits, the framework's fused kernels are used (`tf.nn.*_with_logits` via Keras). From
+probabilities the spec's formula is written out rather than calling `keras.losses`: Keras
+silently swaps in the logits cached on a softmax/sigmoid output (`_keras_logits`), which changes
+the maths the spec defines.
+"""
+from __future__ import annotations
+
+
+def loss_source(loss: dict | None) -> list[str]:
+    kind = (loss or {}).get("type")
+    if kind is None:
+        return ['    raise NotImplementedError("this spec declares no loss")']
+    if kind == "softmax_cross_entropy":
+        sparse = loss.get("labels", "one_hot") == "sparse"
+        if loss.get("from_logits", True):
+            fn = "sparse_categorical_crossentropy" if sparse else "categorical_crossentropy"
+            return [f"    return ops.mean(keras.losses.{fn}(labels, outputs, from_logits=True))"]
+        lines = ["    probs = outputs / ops.sum(outputs, axis=-1, keepdims=True)",
+                 "    probs = ops.clip(probs, 1e-7, 1.0 - 1e-7)"]
+        if sparse:
+            lines.append("    labels = ops.one_hot(ops.cast(labels, \"int32\"), ops.shape(outputs)[-1])")
+        return lines + ["    return ops.mean(-ops.sum(labels * ops.log(probs), axis=-1))"]
+    if kind == "binary_cross_entropy":
+        if loss.get("from_logits", False):
+            return ["    return ops.mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=outputs))"]
+        return ["    probs = ops.clip(outputs, 1e-7, 1.0 - 1e-7)",
+                "    return ops.mean(-(labels * ops.log(probs) + (1.0 - labels) * ops.log(1.0 - probs)))"]
+    if kind == "clipped_cross_entropy":
+        lo, hi = loss.get("clip", [1e-10, 0.9999999])
+        return [f"    probs = ops.clip(outputs, {lo!r}, {hi!r})",
+                "    return ops.mean(-ops.sum(labels * ops.log(probs) + (1.0 - labels) * ops.log(1.0 - probs), axis=-1))"]
+    if kind == "mse":
+        return ["    return ops.mean(ops.square(outputs - labels))"]
+    if kind == "mae":
+        return ["    return ops.mean(ops.abs(outputs - labels))"]
+    raise ValueError(f"no TF translation of loss {kind!r}")

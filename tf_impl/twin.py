@@ -1,0 +1,79 @@
+"""The TensorFlow twin of a spec, built from the emitted Keras source, behind the small interface
+the harness uses: weights in and out in the neutral layout, forward, loss and gradients, and the
+output of every spec layer."""
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from crosscheck.loading import module_from_source
+from spec import Spec
+
+from .codegen import generate
+from .layers import registry
+
+
+def tf_device(device: str) -> str:
+    if device == "cuda" or (device == "auto" and tf.config.list_physical_devices("GPU")):
+        return "/GPU:0"
+    return "/CPU:0"
+
+
+class TFTwin:
+    framework = "tf"
+
+    def __init__(self, spec: Spec, device: str = "auto", source: str | None = None):
+        self.spec = spec
+        self.source = source or generate(spec)
+        self.module = module_from_source(self.source, f"{spec.id}_tf")
+        self.device = tf_device(device)
+        with tf.device(self.device):
+            self.model = self.module.build_model()
+
+    # -- weights -------------------------------------------------------------------------
+    def set_weights(self, weights: dict[str, np.ndarray]) -> None:
+        for node in self.spec.nodes:
+            if node.param_shapes:
+                arrays = registry()[node.type].to_native(node, {p: weights[f"{node.name}.{p}"] for p in node.param_shapes})
+                self.model.get_layer(node.name).set_weights(arrays)
+
+    def get_weights(self) -> dict[str, np.ndarray]:
+        out = {}
+        for node in self.spec.nodes:
+            layer = self.model.get_layer(node.name)
+            for var in layer.weights:
+                out[f"{node.name}.{var.name}"] = registry()[node.type].from_native(node, var.name, np.asarray(var))
+        return out
+
+    def _canonical_key(self, var) -> str:
+        layer, param = var.path.split("/")[-2:]
+        return f"{layer}.{param}"
+
+    # -- running -------------------------------------------------------------------------
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        with tf.device(self.device):
+            return np.asarray(self.model(tf.constant(x), training=training))
+
+    def loss_and_grads(self, x, labels, training: bool = False):
+        """Loss (float) and the gradient of every trainable parameter, keyed `layer.param`."""
+        with tf.device(self.device):
+            variables = self.model.trainable_variables
+            with tf.GradientTape() as tape:
+                outputs = self.model(tf.constant(x), training=training)
+                loss = self.module.loss_fn(tf.constant(labels), outputs)
+            grads = tape.gradient(loss, variables)
+        out = {}
+        for var, g in zip(variables, grads):
+            key = self._canonical_key(var)
+            layer, param = key.split(".")
+            out[key] = registry()[self.spec.node(layer).type].from_native(self.spec.node(layer), param, np.asarray(g))
+        return float(loss), out
+
+    def intermediates(self, x: np.ndarray, training: bool = False) -> dict[str, np.ndarray]:
+        """Output of every spec layer, in the logical (channels-last) layout."""
+        names = [n.name for n in self.spec.nodes]
+        probe = keras.Model(self.model.inputs, [self.model.get_layer(n).output for n in names])
+        with tf.device(self.device):
+            outs = probe(tf.constant(x), training=training)
+        return {n: np.asarray(o) for n, o in zip(names, outs)}

@@ -1,0 +1,85 @@
+"""Spec → the source of an `nn.Module` (channels last at its boundary, NCHW inside), plus its loss.
+
+The emitted module defines the model class, `build_model()` and `loss_fn(labels, outputs)`; the
+helper classes it needs are pasted in from `torch_impl.modules`, so it imports nothing from this
+project. `crosscheck` runs exactly this source (see `torch_impl.twin`).
+"""
+from __future__ import annotations
+
+import inspect
+
+from spec import Spec, SpecError
+from spec.schema import describe_loss
+
+from .initializers import TRUNC_HELPER, init_source
+from .layers import registry
+from .layout import is_spatial
+from .losses import loss_source
+
+GENERATED_NOTE = "Generated from spec/models/{id}.json by `crosscheck generate {id} --framework torch`; do not edit."
+
+
+def class_name(spec_id: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in spec_id.split("_") if p)
+
+
+def generate(spec: Spec) -> str:
+    import torch.nn
+
+    init_lines, body, forward, helpers = [], [], [], []
+    for node in spec.nodes:
+        if hasattr(torch.nn.Module, node.name):
+            raise SpecError((f"{node.path}.name", f"{node.name!r} clashes with an nn.Module attribute"), spec.source)
+        t = registry()[node.type]
+        for h in t.helpers(node):
+            if h not in helpers:
+                helpers.append(h)
+        arg = ", ".join(node.inputs)
+        for suffix, ctor in t.pre_modules(node):
+            body.append(f"        self.{node.name}{suffix} = {ctor}")
+            arg = f"self.{node.name}{suffix}({arg})"
+        body.append(f"        self.{node.name} = {t.constructor(node)}")
+        forward.append(f"        {node.name} = self.{node.name}({arg})")
+        for param, shape in node.param_shapes.items():
+            init_lines.append("        " + init_source(node.init[param], f"self.{node.name}.{t.native_names[param]}", shape))
+        if not node.trainable:
+            body.append(f"        self.{node.name}.requires_grad_(False)")
+
+    uses_trunc = any("_trunc_normal_2std_" in line for line in init_lines)
+    shape = ", ".join(map(str, spec.input_shape))
+    lines = [
+        f'"""{spec.id}: PyTorch twin.',
+        "",
+        GENERATED_NOTE.format(id=spec.id),
+        f"Input: (batch, {shape}) float32, channels last like the spec; computed channels first inside.",
+        '"""',
+        "import math  # noqa: F401  (used by some initialisers)",
+        "",
+        "import torch",
+        "import torch.nn.functional as F",
+        "from torch import nn",
+        "",
+    ]
+    for h in helpers:
+        lines += ["", inspect.getsource(h).rstrip(), ""]
+    if uses_trunc:
+        lines += ["", TRUNC_HELPER, ""]
+    cls = class_name(spec.id)
+    lines += ["", f"class {cls}(nn.Module):", "    def __init__(self):", "        super().__init__()"]
+    lines += body
+    lines += ["        self.reset_parameters()", "", "    def reset_parameters(self):",
+              '        """The spec\'s initialisers, drawn by torch (crosscheck loads shared weights instead)."""']
+    lines += init_lines or ["        pass"]
+    lines += ["", f"    def forward(self, {spec.input_name}):"]
+    if is_spatial(spec.input_shape):
+        lines.append(f"        {spec.input_name} = {spec.input_name}.permute(0, 3, 1, 2)  # NHWC -> NCHW")
+    lines += forward
+    out = spec.output
+    if is_spatial(spec.output_shape):
+        out = f"{out}.permute(0, 2, 3, 1)  # NCHW -> NHWC"
+    lines += [f"        return {out}", "", "", "def build_model():", f"    return {cls}()", "", "",
+              "def loss_fn(labels, outputs):"]
+    lines.append(f'    """{describe_loss(spec.loss)}"""')
+    lines += loss_source(spec.loss)
+    return "\n".join(lines) + "\n"
+

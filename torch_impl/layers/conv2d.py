@@ -1,0 +1,59 @@
+"""conv2d → `nn.Conv2d` on NCHW, kernel OIHW.
+
+TF's SAME split puts an odd extra row/column bottom/right; `nn.Conv2d(padding=...)` is
+symmetric, so when the split is uneven an explicit `nn.ZeroPad2d` runs first.
+"""
+from spec.layers.base import pair
+from spec.padding import same_padding
+
+from ..layout import conv_kernel_from_native, conv_kernel_to_native
+from .base import TorchLayer, register
+
+
+def spatial_pads(node, kernel, strides) -> tuple[int, int, int, int]:
+    """(left, right, top, bottom) of TF's padding for this node's input."""
+    if node.cfg["padding"] != "same":
+        return (0, 0, 0, 0)
+    h, w = node.in_shapes[0][:2]
+    (kh, kw), (sh, sw) = pair(kernel), pair(strides)
+    top, bottom = same_padding(h, kh, sh)
+    left, right = same_padding(w, kw, sw)
+    return (left, right, top, bottom)
+
+
+def symmetric(pads) -> bool:
+    left, right, top, bottom = pads
+    return left == right and top == bottom
+
+
+@register
+class Conv2D(TorchLayer):
+    type = "conv2d"
+    native_names = {"kernel": "weight", "bias": "bias"}
+
+    def _pads(self, node):
+        return spatial_pads(node, node.cfg["kernel_size"], node.cfg["strides"])
+
+    def pre_modules(self, node):
+        pads = self._pads(node)
+        return [] if symmetric(pads) else [("_pad", f"nn.ZeroPad2d({pads!r})")]
+
+    def constructor(self, node):
+        c = node.cfg
+        k, s = pair(c["kernel_size"]), pair(c["strides"])
+        args = [str(node.in_shapes[0][2]), str(c["filters"]), f"kernel_size={k[0] if k[0] == k[1] else k}"]
+        if s != (1, 1):
+            args.append(f"stride={s[0] if s[0] == s[1] else s}")
+        pads = self._pads(node)
+        if symmetric(pads) and any(pads):
+            left, _, top, _ = pads
+            args.append(f"padding={top if top == left else (top, left)}")
+        if not c["use_bias"]:
+            args.append("bias=False")
+        return f"nn.Conv2d({', '.join(args)})"
+
+    def to_native(self, node, param, value):
+        return conv_kernel_to_native(value) if param == "kernel" else value
+
+    def from_native(self, node, param, value):
+        return conv_kernel_from_native(value) if param == "kernel" else value

@@ -1,0 +1,38 @@
+"""The spec's losses as PyTorch source for the generated `loss_fn(labels, outputs)`.
+
+Written to the spec's formulas (see spec/SEMANTICS.md): from logits via log-softmax / the
+stable sigmoid form; from probabilities with Keras' clipping to [1e-7, 1 - 1e-7], which
+`F.binary_cross_entropy` (log clamped at -100) does not do.
+"""
+from __future__ import annotations
+
+
+def loss_source(loss: dict | None) -> list[str]:
+    kind = (loss or {}).get("type")
+    if kind is None:
+        return ['    raise NotImplementedError("this spec declares no loss")']
+    if kind == "softmax_cross_entropy":
+        sparse = loss.get("labels", "one_hot") == "sparse"
+        if loss.get("from_logits", True):
+            if sparse:
+                return ["    return F.cross_entropy(outputs, labels.long())"]
+            return ["    return torch.mean(-torch.sum(labels * F.log_softmax(outputs, dim=-1), dim=-1))"]
+        lines = ["    probs = outputs / outputs.sum(dim=-1, keepdim=True)",
+                 "    probs = probs.clamp(1e-7, 1.0 - 1e-7)"]
+        if sparse:
+            lines.append("    labels = F.one_hot(labels.long(), outputs.shape[-1]).to(outputs.dtype)")
+        return lines + ["    return torch.mean(-torch.sum(labels * torch.log(probs), dim=-1))"]
+    if kind == "binary_cross_entropy":
+        if loss.get("from_logits", False):
+            return ["    return F.binary_cross_entropy_with_logits(outputs, labels)"]
+        return ["    probs = outputs.clamp(1e-7, 1.0 - 1e-7)",
+                "    return torch.mean(-(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs)))"]
+    if kind == "clipped_cross_entropy":
+        lo, hi = loss.get("clip", [1e-10, 0.9999999])
+        return [f"    probs = outputs.clamp({lo!r}, {hi!r})",
+                "    return torch.mean(-torch.sum(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs), dim=-1))"]
+    if kind == "mse":
+        return ["    return torch.mean((outputs - labels) ** 2)"]
+    if kind == "mae":
+        return ["    return torch.mean(torch.abs(outputs - labels))"]
+    raise ValueError(f"no torch translation of loss {kind!r}")

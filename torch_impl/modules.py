@@ -1,0 +1,67 @@
+"""Small modules the generated twins need where `torch.nn` has no layer with the spec's semantics.
+
+The code generator pastes the source of each class a model uses into the emitted file, so the
+file stays self-contained. Each spec layer is exactly one module, which is also what lets the
+harness read every layer's output with a forward hook.
+"""
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class FlattenChannelsLast(nn.Module):
+    """Flatten in channels-last order, as TensorFlow: NCHW is moved to NHWC first."""
+
+    def forward(self, x):
+        if x.dim() == 4:
+            x = x.permute(0, 2, 3, 1)
+        return x.flatten(1)
+
+
+class ReshapeChannelsLast(nn.Module):
+    """Reshape with channels-last (TensorFlow) element order; 4-D results come back as NCHW."""
+
+    def __init__(self, target_shape):
+        super().__init__()
+        self.target_shape = tuple(target_shape)
+
+    def forward(self, x):
+        if x.dim() == 4:
+            x = x.permute(0, 2, 3, 1)
+        x = x.reshape(x.shape[0], *self.target_shape)
+        if x.dim() == 4:
+            x = x.permute(0, 3, 1, 2)
+        return x
+
+
+class Add(nn.Module):
+    """Element-wise sum, left to right (the order Keras' Add uses)."""
+
+    def forward(self, *xs):
+        out = xs[0]
+        for x in xs[1:]:
+            out = out + x
+        return out
+
+
+class Concat(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, *xs):
+        return torch.cat(xs, dim=self.dim)
+
+
+class AvgPool2dSame(nn.Module):
+    """Average pooling with TensorFlow's SAME padding: asymmetric pads, padded cells not counted."""
+
+    def __init__(self, kernel_size, stride, pads):
+        super().__init__()
+        self.kernel_size, self.stride, self.pads = kernel_size, stride, tuple(pads)  # (left, right, top, bottom)
+
+    def forward(self, x):
+        total = F.avg_pool2d(F.pad(x, self.pads), self.kernel_size, self.stride)
+        ones = torch.ones_like(x[:1, :1])
+        count = F.avg_pool2d(F.pad(ones, self.pads), self.kernel_size, self.stride)
+        return total / count

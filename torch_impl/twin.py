@@ -1,0 +1,87 @@
+"""The PyTorch twin of a spec, built from the emitted `nn.Module` source, behind the interface the
+harness uses (the same as `tf_impl.twin.TFTwin`). Arrays cross this boundary in the spec's
+logical/canonical layouts; conversions are `torch_impl.layout`'s."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from crosscheck.loading import module_from_source
+from spec import Spec
+
+from .codegen import generate
+from .layers import registry
+from .layout import activation_to_logical
+
+
+def torch_device(device: str) -> torch.device:
+    if device == "cuda" or (device == "auto" and torch.cuda.is_available()):
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+class TorchTwin:
+    framework = "torch"
+
+    def __init__(self, spec: Spec, device: str = "auto", source: str | None = None):
+        self.spec = spec
+        self.source = source or generate(spec)
+        self.module = module_from_source(self.source, f"{spec.id}_torch")
+        self.device = torch_device(device)
+        self.model = self.module.build_model().to(self.device)
+
+    # -- weights -------------------------------------------------------------------------
+    def _native_key(self, node, param: str) -> str:
+        return f"{node.name}.{registry()[node.type].native_names[param]}"
+
+    def set_weights(self, weights: dict[str, np.ndarray]) -> None:
+        state = self.model.state_dict()
+        for node, param, _ in self.spec.parameters():
+            value = registry()[node.type].to_native(node, param, weights[f"{node.name}.{param}"])
+            state[self._native_key(node, param)] = torch.from_numpy(np.ascontiguousarray(value))
+        self.model.load_state_dict(state, strict=True)
+
+    def get_weights(self) -> dict[str, np.ndarray]:
+        state = self.model.state_dict()
+        return {
+            f"{node.name}.{param}": registry()[node.type].from_native(
+                node, param, state[self._native_key(node, param)].detach().cpu().numpy()
+            )
+            for node, param, _ in self.spec.parameters()
+        }
+
+    # -- running -------------------------------------------------------------------------
+    def _tensor(self, a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a)).to(self.device)
+
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        self.model.train(training)
+        with torch.no_grad():
+            return self.model(self._tensor(x)).cpu().numpy()
+
+    def loss_and_grads(self, x, labels, training: bool = False):
+        self.model.train(training)
+        self.model.zero_grad(set_to_none=True)
+        outputs = self.model(self._tensor(x))
+        loss = self.module.loss_fn(self._tensor(labels), outputs)
+        loss.backward()
+        grads = {}
+        for node, param, _ in self.spec.parameters():
+            p = self.model.get_parameter(self._native_key(node, param))
+            if p.grad is not None:
+                grads[f"{node.name}.{param}"] = registry()[node.type].from_native(node, param, p.grad.cpu().numpy())
+        return float(loss.detach()), grads
+
+    def intermediates(self, x: np.ndarray, training: bool = False) -> dict[str, np.ndarray]:
+        """Output of every spec layer (forward hooks), moved to the logical layout."""
+        outs, handles = {}, []
+        for node in self.spec.nodes:
+            def hook(_m, _inp, out, node=node):
+                outs[node.name] = activation_to_logical(out.detach().cpu().numpy(), node.out_shape)
+            handles.append(getattr(self.model, node.name).register_forward_hook(hook))
+        try:
+            self.forward(x, training)
+        finally:
+            for h in handles:
+                h.remove()
+        return outs
