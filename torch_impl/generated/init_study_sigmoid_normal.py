@@ -1,0 +1,59 @@
+"""init_study_sigmoid_normal: PyTorch twin.
+
+Generated from spec/models/init_study_sigmoid_normal.json by `crosscheck generate init_study_sigmoid_normal --framework torch`; do not edit.
+Input: (batch, 28, 28, 1) float32, channels last like the spec; computed channels first inside.
+"""
+import math  # noqa: F401  (used by some initialisers)
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class FlattenChannelsLast(nn.Module):
+    """Flatten in channels-last order, as TensorFlow: NCHW is moved to NHWC first."""
+
+    def forward(self, x):
+        if x.dim() == 4:
+            x = x.permute(0, 2, 3, 1)
+        return x.flatten(1)
+
+
+class InitStudySigmoidNormal(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = FlattenChannelsLast()
+        self.layer1 = nn.Linear(784, 100)
+        self.act1 = nn.Sigmoid()
+        self.layer2 = nn.Linear(100, 100)
+        self.act2 = nn.Sigmoid()
+        self.logits = nn.Linear(100, 10)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """The spec's initialisers, drawn by torch (crosscheck loads shared weights instead)."""
+        nn.init.normal_(self.layer1.weight, mean=0.0, std=1.0)
+        nn.init.zeros_(self.layer1.bias)
+        nn.init.normal_(self.layer2.weight, mean=0.0, std=1.0)
+        nn.init.zeros_(self.layer2.bias)
+        nn.init.xavier_uniform_(self.logits.weight)
+        nn.init.zeros_(self.logits.bias)
+
+    def forward(self, image):
+        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        flatten = self.flatten(image)
+        layer1 = self.layer1(flatten)
+        act1 = self.act1(layer1)
+        layer2 = self.layer2(act1)
+        act2 = self.act2(layer2)
+        logits = self.logits(act2)
+        return logits
+
+
+def build_model():
+    return InitStudySigmoidNormal()
+
+
+def loss_fn(labels, outputs):
+    """Spec loss `softmax_cross_entropy` (from_logits=True, labels=one_hot), mean over the batch."""
+    return torch.mean(-torch.sum(labels * F.log_softmax(outputs, dim=-1), dim=-1))

@@ -1,0 +1,69 @@
+"""tf2_metrics_mnist_cnn: PyTorch twin.
+
+Generated from spec/models/tf2_metrics_mnist_cnn.json by `crosscheck generate tf2_metrics_mnist_cnn --framework torch`; do not edit.
+Input: (batch, 28, 28, 1) float32, channels last like the spec; computed channels first inside.
+"""
+import math  # noqa: F401  (used by some initialisers)
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class FlattenChannelsLast(nn.Module):
+    """Flatten in channels-last order, as TensorFlow: NCHW is moved to NHWC first."""
+
+    def forward(self, x):
+        if x.dim() == 4:
+            x = x.permute(0, 2, 3, 1)
+        return x.flatten(1)
+
+
+class Tf2MetricsMnistCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, kernel_size=3)
+        self.relu1 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2)
+        self.conv2 = nn.Conv2d(32, 64, kernel_size=3)
+        self.relu2 = nn.ReLU()
+        self.pool2 = nn.MaxPool2d(2)
+        self.flatten = FlattenChannelsLast()
+        self.fc1 = nn.Linear(1600, 64)
+        self.relu3 = nn.ReLU()
+        self.logits = nn.Linear(64, 10)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """The spec's initialisers, drawn by torch (crosscheck loads shared weights instead)."""
+        nn.init.xavier_uniform_(self.conv1.weight)
+        nn.init.zeros_(self.conv1.bias)
+        nn.init.xavier_uniform_(self.conv2.weight)
+        nn.init.zeros_(self.conv2.bias)
+        nn.init.xavier_uniform_(self.fc1.weight)
+        nn.init.zeros_(self.fc1.bias)
+        nn.init.xavier_uniform_(self.logits.weight)
+        nn.init.zeros_(self.logits.bias)
+
+    def forward(self, image):
+        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        conv1 = self.conv1(image)
+        relu1 = self.relu1(conv1)
+        pool1 = self.pool1(relu1)
+        conv2 = self.conv2(pool1)
+        relu2 = self.relu2(conv2)
+        pool2 = self.pool2(relu2)
+        flatten = self.flatten(pool2)
+        fc1 = self.fc1(flatten)
+        relu3 = self.relu3(fc1)
+        logits = self.logits(relu3)
+        return logits
+
+
+def build_model():
+    return Tf2MetricsMnistCnn()
+
+
+def loss_fn(labels, outputs):
+    """Spec loss `softmax_cross_entropy` (from_logits=True, labels=sparse), mean over the batch."""
+    return F.cross_entropy(outputs, labels.long())
