@@ -47,6 +47,14 @@ def layer_schema() -> dict:
     branches = []
     for name, layer in sorted(registry().items()):
         props = {**common, **layer.properties}
+        if "kernel" in layer.params:
+            # Keras' l2(λ): λ·Σ kernel² added to the loss (not torch's optimizer weight_decay).
+            props["kernel_regularizer"] = {
+                "type": "object",
+                "properties": {"l2": {"type": "number", "minimum": 0}},
+                "required": ["l2"],
+                "additionalProperties": False,
+            }
         if layer.params:
             props["init"] = {
                 "type": "object",

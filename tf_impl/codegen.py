@@ -16,6 +16,7 @@ GENERATED_NOTE = "Generated from spec/models/{id}.json by `crosscheck generate {
 
 
 def generate(spec: Spec) -> str:
+    """The module source; L2 penalties are Keras `kernel_regularizer`s, collected in `model.losses`."""
     shape = tuple(spec.input_shape)
     lines = [
         f'"""{spec.id}: Keras twin.',
@@ -25,7 +26,7 @@ def generate(spec: Spec) -> str:
         '"""',
         "import keras",
         "import tensorflow as tf",
-        "from keras import initializers, layers, ops",
+        "from keras import initializers, layers, ops, regularizers",
         "",
         "",
         "def build_model():",

@@ -62,6 +62,8 @@ class TFTwin:
             with tf.GradientTape() as tape:
                 outputs = self.model(tf.constant(x), training=training)
                 loss = self.module.loss_fn(tf.constant(labels), outputs)
+                if self.model.losses:  # the spec's L2 penalties (Keras regularizers)
+                    loss = loss + tf.add_n(self.model.losses)
             grads = tape.gradient(loss, variables)
         out = {}
         for var, g in zip(variables, grads):

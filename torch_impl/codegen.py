@@ -70,6 +70,15 @@ def generate(spec: Spec) -> str:
     lines += ["        self.reset_parameters()", "", "    def reset_parameters(self):",
               '        """The spec\'s initialisers, drawn by torch (crosscheck loads shared weights instead)."""']
     lines += init_lines or ["        pass"]
+    reg_terms = [
+        f"{n.cfg['kernel_regularizer']['l2']!r} * self.{n.name}.{registry()[n.type].native_names['kernel']}.pow(2).sum()"
+        # Frozen kernels carry no penalty: a constant with no gradient, and Keras 3 omits it.
+        for n in spec.nodes if n.cfg.get("kernel_regularizer", {}).get("l2") and n.trainable
+    ]
+    if reg_terms:
+        lines += ["", "    def regularization_loss(self):",
+                  '        """The spec\'s L2 penalties (Keras l2(λ) = λ·Σw²), added to loss_fn by the training loop."""',
+                  "        return (", "            " + "\n            + ".join(reg_terms), "        )"]
     lines += ["", f"    def forward(self, {spec.input_name}):"]
     if is_spatial(spec.input_shape):
         lines.append(f"        {spec.input_name} = {spec.input_name}.permute(0, 3, 1, 2)  # NHWC -> NCHW")

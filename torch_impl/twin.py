@@ -64,6 +64,8 @@ class TorchTwin:
         self.model.zero_grad(set_to_none=True)
         outputs = self.model(self._tensor(x))
         loss = self.module.loss_fn(self._tensor(labels), outputs)
+        if hasattr(self.model, "regularization_loss"):  # the spec's L2 penalties
+            loss = loss + self.model.regularization_loss()
         loss.backward()
         grads = {}
         for node, param, _ in self.spec.parameters():

@@ -5,7 +5,7 @@ Input: (batch, 28, 28, 1) float32, channels last.
 """
 import keras
 import tensorflow as tf
-from keras import initializers, layers, ops
+from keras import initializers, layers, ops, regularizers
 
 
 def build_model():

@@ -53,6 +53,11 @@ def raw(s: str) -> _Raw:
     return _Raw(s)
 
 
+def regularizer_kwargs(node) -> dict:
+    l2 = node.cfg.get("kernel_regularizer", {}).get("l2")
+    return {"kernel_regularizer": raw(f"regularizers.L2({l2!r})")} if l2 else {}
+
+
 def init_kwargs(node, param: str, keras_arg: str, keras_default: str) -> dict:
     """`kernel_initializer=...` unless the spec's initialiser is Keras' default for it."""
     src = initializer_source(node.init[param]) if param in node.init else None

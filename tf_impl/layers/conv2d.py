@@ -1,5 +1,5 @@
 """conv2d → `keras.layers.Conv2D` (HWIO kernel is the canonical layout; TF's SAME split is the spec's)."""
-from .base import TFLayer, init_kwargs, kwargs_source, register
+from .base import TFLayer, init_kwargs, kwargs_source, register, regularizer_kwargs
 
 
 def _arg(v):
@@ -20,4 +20,5 @@ class Conv2D(TFLayer):
         kw.update(init_kwargs(node, "kernel", "kernel_initializer", '"glorot_uniform"'))
         if c["use_bias"]:
             kw.update(init_kwargs(node, "bias", "bias_initializer", '"zeros"'))
+        kw.update(regularizer_kwargs(node))
         return f"layers.Conv2D({c['filters']}, {_arg(c['kernel_size'])!r}, {kwargs_source(**kw, name=node.name)})"

@@ -1,5 +1,5 @@
 """dense → `keras.layers.Dense` (kernel (in, out) is the canonical layout as is)."""
-from .base import TFLayer, init_kwargs, kwargs_source, register
+from .base import TFLayer, init_kwargs, kwargs_source, register, regularizer_kwargs
 
 
 @register
@@ -11,4 +11,5 @@ class Dense(TFLayer):
         kw.update(init_kwargs(node, "kernel", "kernel_initializer", '"glorot_uniform"'))
         if node.cfg["use_bias"]:
             kw.update(init_kwargs(node, "bias", "bias_initializer", '"zeros"'))
+        kw.update(regularizer_kwargs(node))
         return f"layers.Dense({node.cfg['units']}, {kwargs_source(**kw, name=node.name)})"
