@@ -22,7 +22,7 @@ def initializer_source(init: dict) -> str:
         if (init["scale"], init["mode"], init["distribution"]) == (1.0, "fan_avg", "uniform"):
             return '"glorot_uniform"'
         return (
-            f"initializers.VarianceScaling(scale={init['scale']!r}, mode={init['mode']!r}, "
-            f"distribution={init['distribution']!r})"
+            f"initializers.VarianceScaling(scale={init['scale']!r}, mode=\"{init['mode']}\", "
+            f"distribution=\"{init['distribution']}\")"
         )
     raise ValueError(f"no Keras initialiser for {kind!r}")

@@ -66,7 +66,8 @@ class TorchTwin:
         loss = self.module.loss_fn(self._tensor(labels), outputs)
         if hasattr(self.model, "regularization_loss"):  # the spec's L2 penalties
             loss = loss + self.model.regularization_loss()
-        loss.backward()
+        if loss.requires_grad:  # a spec without trainable parameters has nothing to differentiate
+            loss.backward()
         grads = {}
         for node, param, _ in self.spec.parameters():
             p = self.model.get_parameter(self._native_key(node, param))

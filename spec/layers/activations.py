@@ -1,7 +1,8 @@
 """Element-wise activations and softmax, each its own layer type.
 
 relu max(x, 0); sigmoid 1/(1+e^-x); tanh; softmax exp(x_i)/Σ_j exp(x_j) along `axis`
-(default -1, the channels/classes axis of the logical layout).
+(default -1, the channels/classes axis of the logical layout). Like shapes, spec axes exclude the
+batch dimension: axis 0 of an (H, W, C) tensor is H.
 """
 from .base import LayerType, register
 

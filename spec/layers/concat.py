@@ -1,5 +1,5 @@
-"""concat: join two or more inputs along `axis` (logical layout, default -1 = channels); all
-other dimensions must match."""
+"""concat: join two or more inputs along `axis` (logical layout, batch excluded: 0 is H of an
+(H, W, C) tensor; default -1 = channels); all other dimensions must match."""
 from .base import LayerType, ShapeError, register
 
 

@@ -11,9 +11,9 @@ from keras import initializers, layers, ops, regularizers
 def build_model():
     image = keras.Input(shape=(28, 28, 1), name="image")
     flatten = layers.Flatten(name="flatten")(image)
-    fc1 = layers.Dense(300, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.03), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name='fc1')(flatten)
+    fc1 = layers.Dense(300, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.03), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name="fc1")(flatten)
     relu1 = layers.ReLU(name="relu1")(fc1)
-    fc2 = layers.Dense(10, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.03), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name='fc2')(relu1)
+    fc2 = layers.Dense(10, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.03), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name="fc2")(relu1)
     probs_out = layers.Softmax(name="probs_out")(fc2)
     model = keras.Model(inputs=image, outputs=probs_out, name="dorian_mlp300")
     return model

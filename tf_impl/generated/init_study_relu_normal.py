@@ -11,11 +11,11 @@ from keras import initializers, layers, ops, regularizers
 def build_model():
     image = keras.Input(shape=(28, 28, 1), name="image")
     flatten = layers.Flatten(name="flatten")(image)
-    layer1 = layers.Dense(100, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name='layer1')(flatten)
+    layer1 = layers.Dense(100, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name="layer1")(flatten)
     act1 = layers.ReLU(name="act1")(layer1)
-    layer2 = layers.Dense(100, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name='layer2')(act1)
+    layer2 = layers.Dense(100, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name="layer2")(act1)
     act2 = layers.ReLU(name="act2")(layer2)
-    logits = layers.Dense(10, name='logits')(act2)
+    logits = layers.Dense(10, name="logits")(act2)
     model = keras.Model(inputs=image, outputs=logits, name="init_study_relu_normal")
     return model
 

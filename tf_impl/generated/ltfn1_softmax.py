@@ -11,7 +11,7 @@ from keras import initializers, layers, ops, regularizers
 def build_model():
     image = keras.Input(shape=(28, 28, 1), name="image")
     flatten = layers.Flatten(name="flatten")(image)
-    logits = layers.Dense(10, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name='logits')(flatten)
+    logits = layers.Dense(10, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name="logits")(flatten)
     model = keras.Model(inputs=image, outputs=logits, name="ltfn1_softmax")
     return model
 

@@ -10,18 +10,18 @@ from keras import initializers, layers, ops, regularizers
 
 def build_model():
     image = keras.Input(shape=(28, 28, 1), name="image")
-    conv1 = layers.Conv2D(64, 3, padding='same', kernel_initializer=initializers.VarianceScaling(scale=2.0, mode='fan_in', distribution='truncated_normal'), name='conv1')(image)
+    conv1 = layers.Conv2D(64, 3, padding="same", kernel_initializer=initializers.VarianceScaling(scale=2.0, mode="fan_in", distribution="truncated_normal"), name="conv1")(image)
     relu1 = layers.ReLU(name="relu1")(conv1)
-    conv2 = layers.Conv2D(64, 3, padding='same', kernel_initializer=initializers.VarianceScaling(scale=2.0, mode='fan_in', distribution='truncated_normal'), name='conv2')(relu1)
+    conv2 = layers.Conv2D(64, 3, padding="same", kernel_initializer=initializers.VarianceScaling(scale=2.0, mode="fan_in", distribution="truncated_normal"), name="conv2")(relu1)
     relu2 = layers.ReLU(name="relu2")(conv2)
-    pool1 = layers.MaxPooling2D(2, padding='same', name='pool1')(relu2)
-    conv3 = layers.Conv2D(128, 3, padding='same', kernel_initializer=initializers.VarianceScaling(scale=2.0, mode='fan_in', distribution='truncated_normal'), name='conv3')(pool1)
+    pool1 = layers.MaxPooling2D(2, padding="same", name="pool1")(relu2)
+    conv3 = layers.Conv2D(128, 3, padding="same", kernel_initializer=initializers.VarianceScaling(scale=2.0, mode="fan_in", distribution="truncated_normal"), name="conv3")(pool1)
     relu3 = layers.ReLU(name="relu3")(conv3)
-    conv4 = layers.Conv2D(128, 3, padding='same', kernel_initializer=initializers.VarianceScaling(scale=2.0, mode='fan_in', distribution='truncated_normal'), name='conv4')(relu3)
+    conv4 = layers.Conv2D(128, 3, padding="same", kernel_initializer=initializers.VarianceScaling(scale=2.0, mode="fan_in", distribution="truncated_normal"), name="conv4")(relu3)
     relu4 = layers.ReLU(name="relu4")(conv4)
-    pool2 = layers.MaxPooling2D(2, padding='same', name='pool2')(relu4)
+    pool2 = layers.MaxPooling2D(2, padding="same", name="pool2")(relu4)
     flatten = layers.Flatten(name="flatten")(pool2)
-    logits = layers.Dense(10, name='logits')(flatten)
+    logits = layers.Dense(10, name="logits")(flatten)
     model = keras.Model(inputs=image, outputs=logits, name="ltfn6_convnet_he")
     return model
 

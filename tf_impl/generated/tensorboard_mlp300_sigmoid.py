@@ -11,9 +11,9 @@ from keras import initializers, layers, ops, regularizers
 def build_model():
     image = keras.Input(shape=(28, 28, 1), name="image")
     flatten = layers.Flatten(name="flatten")(image)
-    hidden = layers.Dense(300, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.01), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name='hidden')(flatten)
+    hidden = layers.Dense(300, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.01), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name="hidden")(flatten)
     sigmoid1 = layers.Activation("sigmoid", name="sigmoid1")(hidden)
-    logits = layers.Dense(10, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.01), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name='logits')(sigmoid1)
+    logits = layers.Dense(10, kernel_initializer=initializers.RandomNormal(mean=0.0, stddev=0.01), bias_initializer=initializers.RandomNormal(mean=0.0, stddev=1.0), name="logits")(sigmoid1)
     model = keras.Model(inputs=image, outputs=logits, name="tensorboard_mlp300_sigmoid")
     return model
 

@@ -1,5 +1,5 @@
 """relu / sigmoid / tanh / softmax → Keras activation layers."""
-from .base import TFLayer, register
+from .base import TFLayer, keras_axis, register
 
 
 @register
@@ -31,5 +31,5 @@ class Softmax(TFLayer):
     type = "softmax"
 
     def constructor(self, node):
-        axis = node.cfg["axis"]
+        axis = keras_axis(node.cfg["axis"])
         return f'layers.Softmax({"" if axis == -1 else f"axis={axis}, "}name="{node.name}")'

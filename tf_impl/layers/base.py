@@ -42,7 +42,13 @@ def registry() -> dict[str, TFLayer]:
 
 def kwargs_source(**kw) -> str:
     """`a=1, b="x"` for the given keyword arguments, skipping those that are None."""
-    return ", ".join(f"{k}={v if isinstance(v, _Raw) else repr(v)}" for k, v in kw.items() if v is not None)
+    return ", ".join(f"{k}={_literal(v)}" for k, v in kw.items() if v is not None)
+
+
+def _literal(v) -> str:
+    if isinstance(v, _Raw):
+        return str(v)
+    return f'"{v}"' if isinstance(v, str) else repr(v)  # double quotes, as the rest of the file
 
 
 class _Raw(str):
@@ -51,6 +57,11 @@ class _Raw(str):
 
 def raw(s: str) -> _Raw:
     return _Raw(s)
+
+
+def keras_axis(axis: int) -> int:
+    """Spec axes exclude the batch dimension (like spec shapes); Keras counts it."""
+    return axis if axis < 0 else axis + 1
 
 
 def regularizer_kwargs(node) -> dict:

@@ -1,5 +1,5 @@
 """concat → `keras.layers.Concatenate`."""
-from .base import TFLayer, register
+from .base import TFLayer, keras_axis, register
 
 
 @register
@@ -7,5 +7,5 @@ class Concat(TFLayer):
     type = "concat"
 
     def constructor(self, node):
-        axis = node.cfg["axis"]
+        axis = keras_axis(node.cfg["axis"])
         return f'layers.Concatenate({"" if axis == -1 else f"axis={axis}, "}name="{node.name}")'
