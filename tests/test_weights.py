@@ -50,3 +50,33 @@ def test_nan_weights_are_rejected(spec, tmp_path):
     weights["logits.bias"][0] = np.nan
     with pytest.raises(WeightsError, match="NaN"):
         save_weights(tmp_path / "w.npz", spec, weights)
+
+
+def test_native_formats_round_trip_through_the_cli(spec, tmp_path):
+    """neutral → Keras .weights.h5 → neutral → torch .pt → neutral is the identity."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+
+    def cli(*args):
+        proc = subprocess.run([sys.executable, "-m", "crosscheck", "weights", *map(str, args)],
+                              capture_output=True, text=True, cwd=root)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    w0, h5, w1, pt, w2 = (tmp_path / n for n in ("w0.npz", "m.weights.h5", "w1.npz", "m.pt", "w2.npz"))
+    cli("init", spec.id, "--out", w0, "--seed", 5)
+    cli("export", spec.id, "--weights", w0, "--framework", "tf", "--out", h5)
+    cli("import", spec.id, "--native", h5, "--framework", "tf", "--out", w1)
+    cli("export", spec.id, "--weights", w1, "--framework", "torch", "--out", pt)
+    cli("import", spec.id, "--native", pt, "--framework", "torch", "--out", w2)
+    a, b = load_weights(w0, spec), load_weights(w2, spec)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+
+    pt.write_bytes(pt.read_bytes()[:100])
+    proc = subprocess.run([sys.executable, "-m", "crosscheck", "weights", "import", spec.id, "--native", str(pt),
+                           "--framework", "torch", "--out", str(tmp_path / "bad.npz")], capture_output=True, text=True, cwd=root)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "bad.npz").exists()

@@ -46,6 +46,21 @@ class TFTwin:
                 out[f"{node.name}.{var.name}"] = registry()[node.type].from_native(node, var.name, np.asarray(var))
         return out
 
+    def save_native(self, path) -> None:
+        """Keras' own weights file (`.weights.h5`), loadable into the generated model."""
+        from spec.atomic import atomic_path
+
+        with atomic_path(path) as tmp:
+            named = tmp.with_name(tmp.name + ".weights.h5")  # Keras insists on the suffix
+            try:
+                self.model.save_weights(named)
+                named.replace(tmp)
+            finally:
+                named.unlink(missing_ok=True)
+
+    def load_native(self, path) -> None:
+        self.model.load_weights(path)
+
     def _canonical_key(self, var) -> str:
         layer, param = var.path.split("/")[-2:]
         return f"{layer}.{param}"

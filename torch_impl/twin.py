@@ -50,6 +50,16 @@ class TorchTwin:
             for node, param, _ in self.spec.parameters()
         }
 
+    def save_native(self, path) -> None:
+        """The generated module's `state_dict`, as `torch.save` writes it."""
+        from spec.atomic import atomic_path
+
+        with atomic_path(path) as tmp:
+            torch.save(self.model.state_dict(), tmp)
+
+    def load_native(self, path) -> None:
+        self.model.load_state_dict(torch.load(path, map_location=self.device, weights_only=True))
+
     # -- running -------------------------------------------------------------------------
     def _tensor(self, a: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(np.ascontiguousarray(a)).to(self.device)
