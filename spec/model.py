@@ -138,10 +138,10 @@ def build_spec(raw: dict, source: str = "<spec>") -> Spec:
     input_name = raw["input"].get("name", "input")
     input_shape = tuple(raw["input"]["shape"])
     output = raw.get("outputs", [nodes[-1].name])[0]
-    _infer_shapes(nodes, input_name, input_shape, source)
+    order = _topological(nodes, input_name, source)
+    _infer_shapes(order, input_name, input_shape, source)
     if output not in {n.name for n in nodes}:
         raise SpecError(("outputs[0]", f"no layer named {output!r}"), source)
-    order = _topological(nodes, input_name, source)
     return Spec(raw["id"], source, raw, input_name, input_shape, order, output)
 
 
@@ -193,9 +193,7 @@ def _graph(raw: dict, source: str) -> list[Node]:
             problems.append((f"layers[{i}].inputs", f"{layer['type']} takes {lt.arity} input(s), got {len(inputs)}"))
         if lt.arity is None and len(inputs) < 2:
             problems.append((f"layers[{i}].inputs", f"{layer['type']} takes two or more inputs, got {len(inputs)}"))
-        cfg = {**lt.defaults, **{k: v for k, v in layer.items() if k not in ("name", "type", "inputs", "trainable", "init", "comment")}}
-        if layer["type"] in ("maxpool2d", "avgpool2d") and "strides" not in cfg:
-            cfg["strides"] = cfg["pool_size"]
+        cfg = lt.with_defaults({k: v for k, v in layer.items() if k not in ("name", "type", "inputs", "trainable", "init", "comment")})
         init = {p: initializers.normalize(layer.get("init", {}).get(p) or lt.default_init(p)) for p in lt.active_params(cfg)}
         nodes.append(Node(name, layer["type"], cfg, inputs, i, layer.get("trainable", True), init))
     for n in nodes:
@@ -229,8 +227,8 @@ def _topological(nodes: list[Node], input_name: str, source: str) -> list[Node]:
     return order
 
 
-def _infer_shapes(nodes: list[Node], input_name: str, input_shape: tuple, source: str) -> None:
-    order = _topological(nodes, input_name, source)
+def _infer_shapes(order: list[Node], input_name: str, input_shape: tuple, source: str) -> None:
+    """Output and parameter shapes of every node, visited in topological order."""
     shapes = {input_name: input_shape}
     for n in order:
         n.in_shapes = [shapes[s] for s in n.inputs]

@@ -5,7 +5,11 @@ from .base import INT_OR_PAIR, PADDING, LayerType, ShapeError, expect_rank, pair
 
 class Pool2D(LayerType):
     properties = {"pool_size": INT_OR_PAIR, "strides": INT_OR_PAIR, "padding": PADDING}
-    defaults = {"pool_size": 2, "padding": "valid"}  # strides default to pool_size (Keras)
+    defaults = {"pool_size": 2, "padding": "valid"}
+
+    def with_defaults(self, cfg):
+        cfg = super().with_defaults(cfg)
+        return {"strides": cfg["pool_size"], **cfg}  # strides default to pool_size (Keras)
 
     def output_shape(self, cfg, in_shapes):
         expect_rank(in_shapes[0], 3, self.type)

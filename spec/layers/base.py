@@ -37,6 +37,10 @@ class LayerType:
     # Parameters that are state, not learned (e.g. batchnorm moving statistics): no gradient.
     non_trainable_params: tuple[str, ...] = ()
 
+    def with_defaults(self, cfg: dict) -> dict:
+        """The layer's fields with every default filled in."""
+        return {**self.defaults, **cfg}
+
     def output_shape(self, cfg: dict, in_shapes: list[Shape]) -> Shape:
         raise NotImplementedError
 
