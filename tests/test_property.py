@@ -58,7 +58,7 @@ def _shapes_connect(raw) -> bool:
         return False
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(sequential_spec().filter(_shapes_connect), st.integers(0, 2**16))
 def test_random_sequential_specs_conform(raw, seed):
     spec = build_spec(raw)
