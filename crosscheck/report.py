@@ -38,19 +38,29 @@ def format_result(r: SpecResult) -> str:
     return "\n".join(lines)
 
 
+def onnx_cell(r: SpecResult) -> str:
+    """The ONNX parity column: pass/FAIL and the worst `onnx:*` check's max_scaled; '-' when not run."""
+    checks = [c for c in r.checks if c.name.startswith("onnx:")]
+    if not checks:
+        return "-"
+    w = max(checks, key=lambda c: (not c.passed, c.max_scaled))
+    return f"{'pass' if all(c.passed for c in checks) else '**FAIL** ' + w.name} ({_fmt(w.max_scaled)})"
+
+
 def markdown(results: list[SpecResult], env: dict, title: str = "Conformance report") -> str:
     n_pass = sum(r.passed for r in results)
     out = [f"# {title}", "", f"**{n_pass} / {len(results)} specs pass.**", "",
            "Policy: an element fails only when |tf − torch| exceeds both tol·scale (scale = the tensor's max |value|) "
            "and tol·|torch|; `max_scaled` = max |tf − torch| / scale. Outputs and loss: 1e-5, gradients: 1e-4 "
-           "(float32).", "",
-           "| spec | result | checks | worst check | worst max_scaled | tol | first divergent layer | seconds |",
-           "|---|---|---|---|---|---|---|---|"]
+           "(float32). ONNX parity: ORT on the TF and torch exports and both native twins, every pair, at batch 1 "
+           "and 32 (1e-5; worst max_scaled shown).", "",
+           "| spec | result | checks | worst check | worst max_scaled | tol | first divergent layer | ONNX parity | seconds |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         w = worst(r)
         out.append(
             f"| `{r.spec}` | {'pass' if r.passed else '**FAIL**'} | {len(r.checks)} | {w.name if w else r.error or '-'} | "
-            f"{_fmt(w.max_scaled) if w else '-'} | {f'{w.tol:.0e}' if w else '-'} | {r.first_divergent_layer or '-'} | {r.seconds:.1f} |"
+            f"{_fmt(w.max_scaled) if w else '-'} | {f'{w.tol:.0e}' if w else '-'} | {r.first_divergent_layer or '-'} | {onnx_cell(r)} | {r.seconds:.1f} |"
         )
     out += ["", "## Environment", "", "```json", json.dumps(env, indent=2), "```", "", "## Checks per spec", ""]
     for r in results:

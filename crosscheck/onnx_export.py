@@ -1,0 +1,195 @@
+"""ONNX export of either twin, and ONNX Runtime parity with the native twins.
+
+Both exports of a spec present one interface (see the ONNX section of `spec/SEMANTICS.md`):
+input named as the spec's `input.name`, channels last (NHWC), dynamic batch dimension; one output
+named as the spec's output layer; inference mode. The TF twin goes through tf2onnx (a
+`tf.function` calling the generated Keras model with `training=False`), the torch twin through
+`torch.onnx.export(dynamo=True)` on the generated module in `eval()` mode. Nothing is built by
+hand. Each file carries metadata (spec id and sha256, source framework and version, exporter and
+version, opset), passes `onnx.checker.check_model(full_check=True)`, and is written atomically:
+an exporter or checker failure leaves no file behind.
+
+Parity (`parity_checks`): ORT on each export, native TF and native torch on the same inputs at
+batch 1 and 32, every pair compared with the project's tolerance policy (1e-5, outputs).
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from spec import Spec
+from spec.atomic import atomic_path
+
+from .tolerance import TOL_OUTPUT, Check, compare_arrays
+
+DEFAULT_OPSET = 18  # the newest tf2onnx 1.17 supports; torch's exporter emits 18 natively
+FRAMEWORKS = ("tf", "torch")
+PARITY_BATCHES = (1, 32)
+# Four runners of one spec (ORT on each export, each native twin); every pair is a check.
+PAIR_NAMES = {
+    ("ort-tf", "native-tf"): "onnx:tf-vs-native",
+    ("ort-torch", "native-torch"): "onnx:torch-vs-native",
+    ("ort-tf", "ort-torch"): "onnx:tf-vs-torch",
+    ("ort-tf", "native-torch"): "onnx:tf-vs-native-torch",
+    ("ort-torch", "native-tf"): "onnx:torch-vs-native-tf",
+    ("native-tf", "native-torch"): "onnx:native-tf-vs-native-torch",
+}
+
+
+class ExportError(Exception):
+    """An exporter produced no model or one the ONNX checker rejects."""
+
+
+def output_name(spec: Spec) -> str:
+    """The one output of both exports: the spec's output layer name (e.g. `logits`)."""
+    return spec.output
+
+
+def outputs_are_logits(spec: Spec) -> bool:
+    """Whether the model's output still needs a softmax to be class probabilities.
+
+    A softmax output layer, or a loss that takes probabilities (`from_logits: false`, the
+    clipped cross entropy), means the model already outputs probabilities.
+    """
+    if spec.node(spec.output).type == "softmax":
+        return False
+    loss = spec.loss or {}
+    if loss.get("type") == "softmax_cross_entropy":
+        return loss.get("from_logits", True)
+    if loss.get("type") == "binary_cross_entropy":
+        return loss.get("from_logits", False)
+    return loss.get("type") != "clipped_cross_entropy"
+
+
+# -- export --------------------------------------------------------------------------------
+def _tf_proto(spec: Spec, twin, opset: int):
+    import tensorflow as tf
+    import tf2onnx
+
+    model = twin.model
+    signature = [tf.TensorSpec((None, *spec.input_shape), tf.float32, name=spec.input_name)]
+
+    # The dict key names the ONNX output; training=False turns dropout off (batchnorm: moving stats).
+    @tf.function(input_signature=signature)
+    def serve(x):
+        return {output_name(spec): model(x, training=False)}
+
+    proto, _ = tf2onnx.convert.from_function(serve, input_signature=signature, opset=opset)
+    return proto, ("tf2onnx", tf2onnx.__version__), ("tensorflow", tf.__version__)
+
+
+def _torch_proto(spec: Spec, twin, opset: int):
+    import torch
+
+    model = twin.model.eval()  # dropout off, batchnorm on running statistics
+    example = torch.zeros((2, *spec.input_shape), dtype=torch.float32, device=twin.device)
+    program = torch.onnx.export(
+        model, (example,), dynamo=True, opset_version=opset, verbose=False,
+        input_names=[spec.input_name], output_names=[output_name(spec)],
+        dynamic_shapes={spec.input_name: {0: torch.export.Dim("batch")}},
+    )
+    if program is None:
+        raise ExportError("torch.onnx.export returned no program")
+    return program.model_proto, ("torch.onnx", torch.__version__), ("torch", torch.__version__)
+
+
+def export_model(spec: Spec, framework: str, twin, path: str | Path, opset: int = DEFAULT_OPSET) -> Path:
+    """Export `twin` (a TFTwin or TorchTwin of `spec`, weights loaded) to `path`, checked, atomically."""
+    import onnx
+
+    proto, (exporter, exporter_version), (fw, fw_version) = {"tf": _tf_proto, "torch": _torch_proto}[framework](spec, twin, opset)
+    # torch falls back to its own opset when the version converter cannot reach the one asked for.
+    got = next((o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")), None)
+    if got != opset:
+        raise ExportError(f"{spec.id} ({framework}): exporter produced opset {got}, not the requested {opset}")
+    onnx.helper.set_model_props(proto, {
+        "spec_id": spec.id,
+        "spec_sha256": spec.sha256(),
+        "source_framework": fw,
+        "source_framework_version": fw_version,
+        "exporter": exporter,
+        "exporter_version": exporter_version,
+        "opset": str(opset),
+    })
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        onnx.save_model(proto, str(tmp))
+        try:
+            onnx.checker.check_model(str(tmp), full_check=True)
+        except onnx.checker.ValidationError as e:
+            raise ExportError(f"{spec.id} ({framework}): exported model fails the ONNX checker: {str(e).splitlines()[0]}") from None
+    return path
+
+
+def make_twin(spec: Spec, framework: str, device: str = "cpu", weights=None):
+    if framework == "tf":
+        from tf_impl.twin import TFTwin as Twin
+    else:
+        from torch_impl.twin import TorchTwin as Twin
+    twin = Twin(spec, device)
+    if weights is not None:
+        twin.set_weights(weights)
+    return twin
+
+
+def metadata(model) -> dict[str, str]:
+    return {p.key: p.value for p in model.metadata_props}
+
+
+# -- running -------------------------------------------------------------------------------
+def providers(device: str = "auto") -> list[str]:
+    """ORT execution providers: CUDA first when asked for (or auto) and present, CPU always."""
+    import onnxruntime as ort
+
+    available = ort.get_available_providers()
+    if device != "cpu" and "CUDAExecutionProvider" in available:
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    if device == "cuda":
+        raise RuntimeError("ONNX Runtime has no CUDA execution provider here (install onnxruntime-gpu)")
+    return ["CPUExecutionProvider"]
+
+
+def session(path: str | Path, device: str = "auto"):
+    import onnxruntime as ort
+
+    return ort.InferenceSession(str(path), providers=providers(device))
+
+
+def run_session(sess, x: np.ndarray) -> np.ndarray:
+    (inp,) = sess.get_inputs()
+    return sess.run(None, {inp.name: np.ascontiguousarray(x, dtype=np.float32)})[0]
+
+
+def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = "auto", opset: int = DEFAULT_OPSET,
+                  batches=PARITY_BATCHES) -> list[Check]:
+    """Export both twins (weights as loaded) to a temporary folder and compare all four runners
+    pairwise at each batch size. Check names: `<pair>@b<batch>`, e.g. `onnx:tf-vs-torch@b32`."""
+    from .compare import make_batch
+
+    checks = []
+    with tempfile.TemporaryDirectory(prefix=f"onnx-{spec.id}-") as tmp:
+        sessions = {}
+        for fw, twin in (("tf", tf_twin), ("torch", torch_twin)):
+            path = export_model(spec, fw, twin, Path(tmp) / f"{spec.id}_{fw}.onnx", opset)
+            sessions[fw] = session(path, device)
+        for batch in batches:
+            x, _ = make_batch(spec, batch, seed)
+            outs = {
+                "ort-tf": run_session(sessions["tf"], x),
+                "ort-torch": run_session(sessions["torch"], x),
+                "native-tf": tf_twin.forward(x),
+                "native-torch": torch_twin.forward(x),
+            }
+            for (a, b), name in PAIR_NAMES.items():
+                checks.append(compare_arrays(f"{name}@b{batch}", outs[a], outs[b], TOL_OUTPUT))
+    return checks
+
+
+def parse_check_name(name: str) -> tuple[str, int] | None:
+    """`onnx:tf-vs-torch@b32` → ("onnx:tf-vs-torch", 32); None for a non-ONNX check."""
+    if not name.startswith("onnx:") or "@b" not in name:
+        return None
+    pair, batch = name.rsplit("@b", 1)
+    return pair, int(batch)
