@@ -151,10 +151,14 @@ def providers(device: str = "auto") -> list[str]:
     return ["CPUExecutionProvider"]
 
 
-def session(path: str | Path, device: str = "auto"):
+def session(path: str | Path, device: str = "auto", threads: int | None = None):
     import onnxruntime as ort
 
-    return ort.InferenceSession(str(path), providers=providers(device))
+    options = ort.SessionOptions()
+    options.log_severity_level = 3  # errors only: ORT's graph-optimisation notices are not ours to act on
+    if threads:
+        options.intra_op_num_threads = threads
+    return ort.InferenceSession(str(path), options, providers=providers(device))
 
 
 def run_session(sess, x: np.ndarray) -> np.ndarray:

@@ -196,3 +196,13 @@ def test_export_and_infer_commands_end_to_end(tmp_path):
         assert proc.returncode == 2, proc.stdout + proc.stderr
         err = proc.stderr.strip().splitlines()
         assert len(err) == 1 and err[0].startswith(f"error: {tmp_path / bad}:"), proc.stderr
+
+
+def test_op_table_covers_every_layer_type():
+    """docs/onnx_ops.md is generated (scripts/onnx_op_table.py); rerun it when a layer type is added."""
+    from pathlib import Path
+
+    table = (Path(__file__).resolve().parents[1] / "docs" / "onnx_ops.md").read_text()
+    rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")}
+    missing = set(registry()) - rows
+    assert not missing, f"rerun scripts/onnx_op_table.py: no rows for {sorted(missing)}"
