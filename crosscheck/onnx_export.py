@@ -14,7 +14,9 @@ batch 1 and 32, every pair compared with the project's tolerance policy (1e-5, o
 """
 from __future__ import annotations
 
+import logging
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -80,16 +82,32 @@ def _tf_proto(spec: Spec, twin, opset: int):
     return proto, ("tf2onnx", tf2onnx.__version__), ("tensorflow", tf.__version__)
 
 
+@contextmanager
+def _quiet_loggers(*names):
+    """The torch exporter logs tracebacks for fallbacks it recovers from (e.g. a failed opset
+    down-conversion); the outcome is checked and reported by `export_model` instead."""
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
 def _torch_proto(spec: Spec, twin, opset: int):
     import torch
 
     model = twin.model.eval()  # dropout off, batchnorm on running statistics
     example = torch.zeros((2, *spec.input_shape), dtype=torch.float32, device=twin.device)
-    program = torch.onnx.export(
-        model, (example,), dynamo=True, opset_version=opset, verbose=False,
-        input_names=[spec.input_name], output_names=[output_name(spec)],
-        dynamic_shapes={spec.input_name: {0: torch.export.Dim("batch")}},
-    )
+    with _quiet_loggers("torch.onnx", "torch.export", "onnxscript"):
+        program = torch.onnx.export(
+            model, (example,), dynamo=True, opset_version=opset, verbose=False,
+            input_names=[spec.input_name], output_names=[output_name(spec)],
+            dynamic_shapes={spec.input_name: {0: torch.export.Dim("batch")}},
+        )
     if program is None:
         raise ExportError("torch.onnx.export returned no program")
     return program.model_proto, ("torch.onnx", torch.__version__), ("torch", torch.__version__)
