@@ -181,9 +181,9 @@ def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int = 8
         from .onnx_export import parity_checks
 
         start = time.perf_counter()
-        weights = init_weights(spec, seed)  # as compare_twins started; its training-mode checks move state
-        tf_twin.set_weights(weights)
-        torch_twin.set_weights(weights)
+        # Whatever compare_twins left (its conformance weights, or state a training-mode check moved),
+        # both twins hold the same weights for the exports.
+        torch_twin.set_weights(tf_twin.get_weights())
         try:
             result.checks += parity_checks(spec, tf_twin, torch_twin, seed=seed, device=device)
         except Exception as e:  # an exporter that cannot handle the spec is a failed check, not a crash

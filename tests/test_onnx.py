@@ -223,3 +223,17 @@ def test_op_table_covers_every_layer_type():
     rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")}
     missing = set(registry()) - rows
     assert not missing, f"rerun scripts/onnx_op_table.py: no rows for {sorted(missing)}"
+
+
+def test_an_exporter_crash_is_a_failed_check_not_a_crash(monkeypatch):
+    import crosscheck.onnx_export as onnx_export
+    from crosscheck.compare import compare_spec
+
+    def broken(*a, **k):
+        raise ValueError("no converter for op Foo")
+
+    monkeypatch.setattr(onnx_export, "parity_checks", broken)
+    result = compare_spec(load_spec("ltfn1_softmax"), seed=0, device="cpu", onnx=True)
+    failed = [c for c in result.checks if not c.passed]
+    assert not result.passed and [c.name for c in failed] == ["onnx:export"]
+    assert "no converter for op Foo" in failed[0].note
