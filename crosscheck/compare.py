@@ -5,15 +5,22 @@ in numpy from the spec's initialisers), feeds the same batch and compares:
 `logits` (the model's output), `loss`, and `grad:<layer>.<param>` for every trainable parameter.
 When any check fails it reruns layer by layer and names the first spec layer whose output
 diverges (or, if every forward output agrees, the layer nearest the output whose gradient does).
+
+Specs whose output depends on the mode (a trainable batchnorm) are also compared in training
+mode, from the same weights: `train:logits`, `train:loss`, `train:grad:<layer>.<param>` and the
+moving statistics after one training-mode forward, `train:<layer>.moving_mean` /
+`train:<layer>.moving_variance`. Dropout masks come from each framework's own RNG, so these checks
+run on the spec's dropout-free training path: the same spec with every dropout rate set to 0.
 """
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from spec import Spec, init_weights
+from spec import Spec, build_spec, init_weights
 
 from .tolerance import TOL_GRAD, TOL_LOSS, TOL_OUTPUT, Check, compare_arrays
 
@@ -76,22 +83,91 @@ def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8
                     continue
                 checks.append(compare_arrays(f"grad:{key}", grads_tf[key], grads_pt[key], TOL_GRAD))
 
+    first = None
+    if not all(c.passed for c in checks):
+        first = first_divergent_layer(spec, tf_twin, torch_twin, x, checks)
+    elif has_training_mode(spec):
+        train_spec, train_tf, train_pt = _dropout_free(spec, tf_twin, torch_twin)
+        train_checks = training_checks(train_spec, train_tf, train_pt, weights, x, labels)
+        checks += train_checks
+        if not all(c.passed for c in train_checks):
+            first = first_divergent_layer(train_spec, train_tf, train_pt, x, train_checks, training=True, weights=weights)
     passed = all(c.passed for c in checks)
-    first = None if passed else first_divergent_layer(spec, tf_twin, torch_twin, x, checks)
     return SpecResult(spec.id, passed, checks, first, seconds=time.perf_counter() - start)
 
 
-def first_divergent_layer(spec: Spec, tf_twin, torch_twin, x, checks: list[Check]) -> str | None:
-    outs_tf = tf_twin.intermediates(x)
-    outs_pt = torch_twin.intermediates(x)
+def has_training_mode(spec: Spec) -> bool:
+    """True when a training-mode forward differs from inference beyond dropout: a trainable batchnorm."""
+    return any(n.layer_type.non_trainable_params and n.trainable for n in spec.nodes)
+
+
+def _dropout_free(spec: Spec, tf_twin, torch_twin):
+    """The spec with every dropout rate 0, and twins of it (the given ones when it has no dropout)."""
+    if not any(n.type == "dropout" and n.cfg["rate"] > 0 for n in spec.nodes):
+        return spec, tf_twin, torch_twin
+    raw = copy.deepcopy(spec.raw)
+    for layer in raw["layers"]:
+        if layer["type"] == "dropout":
+            layer["rate"] = 0
+    train_spec = build_spec(raw, spec.source)
+    device = "cuda" if torch_twin.device.type == "cuda" else "cpu"
+    return train_spec, type(tf_twin)(train_spec, device), type(torch_twin)(train_spec, device)
+
+
+def training_checks(spec: Spec, tf_twin, torch_twin, weights, x, labels) -> list[Check]:
+    """Training-mode output, moving statistics after one forward, loss and gradients; each run
+    starts from `weights`, and the twins are left holding `weights`."""
+    for twin in (tf_twin, torch_twin):
+        twin.set_weights(weights)
+    checks = [compare_arrays("train:logits", tf_twin.forward(x, training=True), torch_twin.forward(x, training=True), TOL_OUTPUT)]
+    after_tf, after_pt = tf_twin.get_weights(), torch_twin.get_weights()
+    for node in spec.nodes:
+        for param in node.layer_type.non_trainable_params:
+            key = f"{node.name}.{param}"
+            checks.append(compare_arrays(f"train:{key}", after_tf[key], after_pt[key], TOL_OUTPUT))
+    if spec.loss:
+        for twin in (tf_twin, torch_twin):
+            twin.set_weights(weights)
+        loss_tf, grads_tf = tf_twin.loss_and_grads(x, labels, training=True)
+        loss_pt, grads_pt = torch_twin.loss_and_grads(x, labels, training=True)
+        checks.append(compare_arrays("train:loss", loss_tf, loss_pt, TOL_LOSS))
+        for node in spec.nodes:
+            keys = [f"{node.name}.{param}" for param in node.trainable_params()]
+            # A bias feeding a training-mode batchnorm has an exactly-zero gradient: judge it at
+            # the scale of its layer's gradients (crosscheck.tolerance).
+            layer_scale = max((float(np.abs(grads_pt[k]).max(initial=0.0)) for k in keys), default=0.0)
+            for key in keys:
+                checks.append(compare_arrays(f"train:grad:{key}", grads_tf[key], grads_pt[key], TOL_GRAD, layer_scale))
+    for twin in (tf_twin, torch_twin):
+        twin.set_weights(weights)
+    return checks
+
+
+def first_divergent_layer(spec: Spec, tf_twin, torch_twin, x, checks: list[Check], training: bool = False,
+                          weights=None) -> str | None:
+    """The first layer whose output differs (in the given mode), else the layer nearest the output
+    whose gradient or moving statistic does. In training mode each run starts from `weights`."""
+    outs = []
+    for twin in (tf_twin, torch_twin):
+        if weights is not None:
+            twin.set_weights(weights)
+        outs.append(twin.intermediates(x, training=training))
+        if weights is not None:
+            twin.set_weights(weights)
+    outs_tf, outs_pt = outs
     for node in spec.nodes:
         if not compare_arrays(node.name, outs_tf[node.name], outs_pt[node.name], TOL_OUTPUT).passed:
             return node.name
-    failing = {c.name.split(":", 1)[1].split(".")[0] for c in checks if c.name.startswith("grad:") and not c.passed}
+    failing = {_layer_of(c.name) for c in checks if not c.passed and "." in c.name}
     for node in reversed(spec.nodes):
         if node.name in failing:
             return node.name
     return None
+
+
+def _layer_of(check_name: str) -> str:
+    """`grad:conv1.kernel`, `train:grad:conv1.kernel`, `train:bn1.moving_mean` → the layer name."""
+    return check_name.rsplit(":", 1)[-1].split(".")[0]
 
 
 def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int = 8) -> SpecResult:
