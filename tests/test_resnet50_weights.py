@@ -139,3 +139,18 @@ def test_bad_h5_is_named(tmp_path):
         f["conv1"].create_dataset("conv1/depthwise_kernel:0", data=np.zeros(3, np.float32))
     with pytest.raises(WeightsError, match="odd.h5: layer conv1: weight 'conv1/depthwise_kernel:0'"):
         resnet50_weights.from_keras_h5(odd)
+
+
+def test_torchvision_state_dict_round_trip():
+    import torchvision
+
+    state = torchvision.models.resnet50(weights=None).state_dict()
+    neutral = resnet50_weights.from_torchvision(state)
+    assert neutral["layer3_0_downsample_0.kernel"].shape == (1, 1, 512, 1024)  # canonical (kh, kw, in, out)
+    assert neutral["fc.kernel"].shape == (2048, 1000)
+    assert np.array_equal(neutral["layer1_2_bn3.moving_variance"], state["layer1.2.bn3.running_var"].numpy())
+    back = resnet50_weights.to_torchvision(neutral)
+    assert sorted(back) == sorted(k for k in state if not k.endswith("num_batches_tracked"))
+    assert all(np.array_equal(back[k], state[k].numpy()) for k in back)
+    with pytest.raises(WeightsError, match="sd.pt: layer 'layer1_0_se_fc'"):
+        resnet50_weights.from_torchvision({"layer1.0.se.fc.weight": np.zeros(2)}, "sd.pt")

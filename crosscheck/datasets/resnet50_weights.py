@@ -17,6 +17,9 @@ Two sources:
   holds the variance) and the later keras-applications one that Keras 3 downloads (names such
   as `conv2_block1_1_conv/kernel:0`, translated by `keras2_name`). The `_notop` files lack
   `fc1000`.
+
+`to_torchvision` / `from_torchvision` translate the weights of the `resnet50_v15` spec (layers
+named after torchvision's modules) to and from a `torchvision.models.resnet50` state_dict.
 """
 from __future__ import annotations
 
@@ -216,3 +219,62 @@ def fit_to_spec(spec, weights: dict[str, np.ndarray], seed: int = 0):
     out = {**initial, **{k: weights[k] for k in taken}}
     check_weights(spec, out, f"ResNet50 weights for {spec.id}")
     return out, taken, sorted(set(initial) - set(taken)), sorted(set(weights) - set(initial))
+
+
+# -- torchvision (the `resnet50_v15` spec) -----------------------------------------------------
+# The v1.5 spec names its layers after torchvision's modules with "." → "_" (`layer1_0_conv1`,
+# `layer3_0_downsample_1`, `bn1`, `fc`); parameters map by layer kind, layouts via torch_impl.layout.
+_TV_LAYER = re.compile(r"conv1|bn1|fc|layer[1-4]_\d+_(conv[1-3]|bn[1-3]|downsample_[01])")
+_TV_BN = {"gamma": "weight", "beta": "bias", "moving_mean": "running_mean", "moving_variance": "running_var"}
+
+
+def _tv_module(layer: str, source: str = "<weights>") -> str:
+    if not _TV_LAYER.fullmatch(layer):
+        raise WeightsError(f"{source}: layer {layer!r} is not a torchvision ResNet50 module name (with '.' → '_')")
+    return layer.replace("_", ".")
+
+
+def _tv_is_bn(module: str) -> bool:
+    return module.split(".")[-1].startswith("bn") or module.endswith("downsample.1")
+
+
+def to_torchvision(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Neutral `resnet50_v15` weights → `torchvision.models.resnet50().state_dict()`'s arrays
+    (less the `num_batches_tracked` counters, which are not weights)."""
+    from torch_impl.layout import conv_kernel_to_native, dense_kernel_to_native
+
+    out = {}
+    for key, value in weights.items():
+        layer, param = key.split(".")
+        module = _tv_module(layer)
+        if _tv_is_bn(module):
+            out[f"{module}.{_TV_BN[param]}"] = value
+        elif param == "bias":
+            out[f"{module}.bias"] = value
+        else:
+            out[f"{module}.weight"] = conv_kernel_to_native(value) if value.ndim == 4 else dense_kernel_to_native(value)
+    return out
+
+
+def from_torchvision(state: dict, source: str = "<state_dict>") -> dict[str, np.ndarray]:
+    """A `torchvision.models.resnet50` state_dict (tensors or arrays) → neutral `resnet50_v15` weights."""
+    from torch_impl.layout import conv_kernel_from_native, dense_kernel_from_native
+
+    bn_params = {v: k for k, v in _TV_BN.items()}
+    out = {}
+    for key, value in state.items():
+        module, param = key.rsplit(".", 1)
+        if param == "num_batches_tracked":
+            continue
+        layer = module.replace(".", "_")
+        _tv_module(layer, source)
+        value = np.asarray(value.detach().cpu() if hasattr(value, "detach") else value, dtype=np.float32)
+        if _tv_is_bn(module):
+            if param not in bn_params:
+                raise WeightsError(f"{source}: {key} is not a batchnorm parameter")
+            out[f"{layer}.{bn_params[param]}"] = value
+        elif param == "bias":
+            out[f"{layer}.bias"] = value
+        else:
+            out[f"{layer}.kernel"] = conv_kernel_from_native(value) if value.ndim == 4 else dense_kernel_from_native(value)
+    return out
