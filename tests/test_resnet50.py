@@ -110,6 +110,22 @@ def test_tf_twin_equals_keras_applications(spec, keras_model, images, tf_layers)
           f"bit-identical): worst {worst.name} max_abs {worst.max_abs:.3g} max_scaled {worst.max_scaled:.3g}")
     assert all(c.passed for c in checks), [c.name for c in checks if not c.passed]
 
+    # Negative control: Keras 2.2.4's epsilon (1e-3, in the npm model.json) instead of the spec's
+    # 1.001e-5 is caught, first at a batchnorm (bn_conv1's variances, ~1e3, hide the change there)
+    # and at the output.
+    for layer in keras_model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.epsilon = 1e-3
+    try:
+        ref = dict(zip(pairs, (np.asarray(o) for o in probe(images))))
+    finally:
+        for layer in keras_model.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.epsilon = eps[layer.name]
+    failed = [n for n in pairs if not compare_arrays(n, tf_layers[n], ref[n], TOL_OUTPUT).passed]
+    print(f"with epsilon 1e-3: {len(failed)} layers differ, the first {failed[0]}")
+    assert failed[0].startswith("bn") and "predictions" in failed
+
 
 def test_torch_twin_equals_tf_twin(spec, tf_layers, torch_layers):
     checks = [compare_arrays(n.name, tf_layers[n.name], torch_layers[n.name], TOL_OUTPUT) for n in spec.nodes]
