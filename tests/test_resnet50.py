@@ -159,6 +159,13 @@ def test_keras_legacy_h5_written_by_keras(keras_model, weights, tmp_path):
     assert sorted(got) == sorted(weights)
     assert all(np.array_equal(got[k], weights[k]) for k in weights)
 
+    out = tmp_path / "W.npz"
+    proc = subprocess.run([sys.executable, "-m", "crosscheck", "weights", "pretrained", "resnet50", "--from-h5", str(path),
+                           "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    got = load_weights(out, load_spec("resnet50"))
+    assert all(np.array_equal(got[k], weights[k]) for k in weights)
+
 
 def test_pretrained_command(spec, weights, tmp_path):
     out = tmp_path / "W.npz"
