@@ -61,11 +61,13 @@ def _copy_with_links(src, dst):
     return dst
 
 
-@pytest.mark.parametrize("shard", ["group1-shard7of25.bin", "group1-shard25of25.bin"])
-def test_truncated_shard_is_named(model_dir, tmp_path, shard):
+@pytest.mark.parametrize("shard,change", [("group1-shard7of25.bin", -4), ("group1-shard25of25.bin", -4),
+                                          ("group1-shard1of25.bin", +4)])
+def test_wrong_size_shard_is_named(model_dir, tmp_path, shard, change):
     d = _copy_with_links(model_dir, tmp_path / "m")
     (d / shard).unlink()
-    (d / shard).write_bytes((model_dir / shard).read_bytes()[:-4])
+    whole = (model_dir / shard).read_bytes()
+    (d / shard).write_bytes(whole[:change] if change < 0 else whole + b"\0" * change)
     with pytest.raises(WeightsError, match=shard):
         resnet50_weights.from_tfjs(d)
 
@@ -78,6 +80,9 @@ def test_missing_shard_and_bad_manifest_are_named(model_dir, tmp_path):
     (d / "model.json").unlink()
     (d / "model.json").write_text((model_dir / "model.json").read_text()[:5000])
     with pytest.raises(WeightsError, match="model.json"):
+        resnet50_weights.from_tfjs(d)
+    (d / "model.json").write_text(json.dumps({"weightsManifest": [{"paths": ["a.bin"], "weights": [{"name": "x"}]}]}))
+    with pytest.raises(WeightsError, match=r"model.json: weightsManifest\[0\] is malformed"):
         resnet50_weights.from_tfjs(d)
 
 

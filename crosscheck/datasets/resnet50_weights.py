@@ -84,28 +84,34 @@ def read_tfjs(model_dir: str | Path) -> dict[str, np.ndarray]:
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as e:
         raise WeightsError(f"{manifest_path}: not a TF.js model.json with a weightsManifest ({e})") from None
     out = {}
-    for group in manifest:
-        out.update(_read_group(model_dir, manifest_path, group))
+    for i, group in enumerate(manifest):
+        try:
+            entries = [(w["name"], tuple(int(d) for d in w["shape"]), w["dtype"], w.get("quantization"))
+                       for w in group["weights"]]
+            paths = [model_dir / p for p in group["paths"]]
+        except (KeyError, TypeError, ValueError) as e:
+            raise WeightsError(f"{manifest_path}: weightsManifest[{i}] is malformed ({type(e).__name__}: {e})") from None
+        out.update(_read_group(manifest_path, entries, paths))
     return out
 
 
-def _read_group(model_dir: Path, manifest_path: Path, group: dict) -> dict[str, np.ndarray]:
+def _read_group(manifest_path: Path, entries, paths: list[Path]) -> dict[str, np.ndarray]:
     specs = []
-    for w in group["weights"]:
-        if "quantization" in w or w["dtype"] not in _DTYPES:
-            raise WeightsError(f"{manifest_path}: weight {w['name']} is {w.get('quantization', w['dtype'])}; "
+    for name, shape, dtype_name, quantization in entries:
+        if quantization or dtype_name not in _DTYPES:
+            raise WeightsError(f"{manifest_path}: weight {name} is {quantization or dtype_name}; "
                                f"only unquantised {sorted(_DTYPES)} is supported")
-        dtype = _DTYPES[w["dtype"]]
-        specs.append((w["name"], tuple(w["shape"]), dtype, int(np.prod(w["shape"], dtype=np.int64)) * dtype.itemsize))
+        dtype = _DTYPES[dtype_name]
+        specs.append((name, shape, dtype, int(np.prod(shape, dtype=np.int64)) * dtype.itemsize))
     expected = sum(s[3] for s in specs)
-    paths = [model_dir / p for p in group["paths"]]
     for p in paths:
         if not p.is_file():
             raise WeightsError(f"{p}: weight shard listed in {manifest_path.name} is missing")
     sizes = [p.stat().st_size for p in paths]
     if sum(sizes) != expected:
         # The converter cuts a group into equal shards, the last one shorter: name the odd one out.
-        bad = next((p for p, s in zip(paths[:-1], sizes[:-1]) if s != max(sizes)), paths[-1])
+        common = max(set(sizes[:-1]), key=sizes[:-1].count, default=None)
+        bad = next((p for p, s in zip(paths[:-1], sizes[:-1]) if s != common), paths[-1])
         raise WeightsError(f"{bad}: shard size {bad.stat().st_size} bytes does not fit the manifest "
                            f"(group of {len(paths)} shards holds {sum(sizes)} bytes, weights need {expected})")
     buf = b"".join(p.read_bytes() for p in paths)
