@@ -49,20 +49,25 @@ def output_name(spec: Spec) -> str:
     return spec.output
 
 
-def outputs_are_logits(spec: Spec) -> bool:
-    """Whether the model's output still needs a softmax to be class probabilities.
+def class_probabilities(spec: Spec, outputs: np.ndarray) -> np.ndarray:
+    """The model's output as (N, classes) probabilities, as the spec says to read it.
 
     A softmax output layer, or a loss that takes probabilities (`from_logits: false`, the
-    clipped cross entropy), means the model already outputs probabilities.
+    clipped cross entropy), means the output already is probabilities; otherwise softmax is
+    applied. A binary model (`binary_cross_entropy`, sigmoid or logit outputs) gives each unit's
+    p; one unit becomes the two classes (1 − p, p).
     """
-    if spec.node(spec.output).type == "softmax":
-        return False
+    from scipy.special import expit, softmax
+
+    out = np.asarray(outputs, dtype=np.float64).reshape(len(outputs), -1)
     loss = spec.loss or {}
-    if loss.get("type") == "softmax_cross_entropy":
-        return loss.get("from_logits", True)
     if loss.get("type") == "binary_cross_entropy":
-        return loss.get("from_logits", False)
-    return loss.get("type") != "clipped_cross_entropy"
+        p = expit(out) if loss.get("from_logits", False) else out
+        return np.concatenate([1 - p, p], axis=1) if p.shape[1] == 1 else p
+    already = (spec.node(spec.output).type == "softmax"
+               or loss.get("type") == "clipped_cross_entropy"
+               or (loss.get("type") == "softmax_cross_entropy" and not loss.get("from_logits", True)))
+    return out if already else softmax(out, axis=1)
 
 
 # -- export --------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ import pytest
 
 from crosscheck import cli
 from crosscheck.compare import make_batch
-from crosscheck.onnx_export import (DEFAULT_OPSET, PAIR_NAMES, ExportError, export_model, make_twin, metadata,
-                                    parity_checks, parse_check_name, run_session, session)
+from crosscheck.onnx_export import (DEFAULT_OPSET, PAIR_NAMES, ExportError, class_probabilities, export_model, make_twin,
+                                    metadata, parity_checks, parse_check_name, session)
 from spec import build_spec, init_weights, load_spec
 from spec.layers import registry
 
@@ -177,6 +177,8 @@ def test_export_and_infer_commands_end_to_end(tmp_path):
     from PIL import Image
     from scipy.special import softmax
 
+    from crosscheck.datasets.preprocessing import preprocess
+
     proc = _cli("export", "eager_mnist_cnn", "--framework", "both", "--out", str(tmp_path / "onnx"), "--seed", "2")
     assert proc.returncode == 0, proc.stderr
     files = sorted((tmp_path / "onnx").iterdir())
@@ -191,8 +193,9 @@ def test_export_and_infer_commands_end_to_end(tmp_path):
     # PNG: RGB and the wrong size, so infer must convert to grayscale and resize to 28x28.
     rng = np.random.default_rng(0)
     Image.fromarray(rng.integers(0, 256, (40, 36, 3), dtype=np.uint8)).save(tmp_path / "digit.png")
-    pixels = np.asarray(Image.open(tmp_path / "digit.png").convert("L").resize((28, 28), Image.Resampling.BILINEAR))
-    img = (pixels / np.float32(255)).astype(np.float32).reshape(1, 28, 28, 1)
+    pixels = np.asarray(Image.open(tmp_path / "digit.png").convert("L"))
+    img = preprocess(pixels.reshape(1, 40, 36, 1), {"resize": [28, 28], **spec.data})
+    assert img.shape == (1, 28, 28, 1) and 0 <= img.min() and img.max() <= 1
 
     for model in files:
         proc = _cli("infer", str(model), str(tmp_path / "batch.npy"), str(tmp_path / "digit.png"), "--top-k", "3", "--device", "cpu")
@@ -237,3 +240,13 @@ def test_an_exporter_crash_is_a_failed_check_not_a_crash(monkeypatch):
     failed = [c for c in result.checks if not c.passed]
     assert not result.passed and [c.name for c in failed] == ["onnx:export"]
     assert "no converter for op Foo" in failed[0].note
+
+
+def test_class_probabilities_follow_the_spec():
+    logits = np.array([[1.0, 2.0, 0.5]], np.float32)
+    softmax_of = np.exp(logits) / np.exp(logits).sum()
+    assert np.allclose(class_probabilities(load_spec("ltfn1_softmax"), logits), softmax_of)  # logits
+    probs = np.array([[0.2, 0.5, 0.3]], np.float32)
+    assert np.allclose(class_probabilities(load_spec("dorian_mlp300"), probs), probs)  # softmax output layer
+    binary = load_spec("resnet50_transfer")  # one sigmoid unit, binary cross entropy on probabilities
+    assert np.allclose(class_probabilities(binary, np.array([[0.8]], np.float32)), [[0.2, 0.8]])

@@ -2,8 +2,8 @@
 PNG/JPEG images and print the top-k classes with their probabilities.
 
 The spec comes from the model's `spec_id` metadata (or --spec): it says how images are resized
-and scaled (`data` section) and whether the output is logits (softmax applied here) or already
-probabilities.
+and scaled (`data` section, through `crosscheck.datasets.preprocessing`) and whether the output is
+logits (softmax applied here), probabilities, or one sigmoid unit (classes 0 and 1).
 """
 from pathlib import Path
 
@@ -57,28 +57,28 @@ def _spec_for(model, path: Path, override: str | None):
 
 
 def _load_image(path: Path, spec):
-    """PIL → uint8 (H, W, C) at the spec's input size (grayscale for one channel) → the spec's scale.
-
-    Only `data.scale: unit` (x / 255) exists so far; other scales are refused rather than guessed.
-    """
+    """PIL → uint8 (1, H, W, C) (grayscale for a 1-channel input) → the spec's `data` steps
+    (`crosscheck.datasets.preprocessing`); an image of another size is resized to the input's
+    H×W when the data section names no `resize`."""
     import numpy as np
     from PIL import Image, UnidentifiedImageError
 
     from crosscheck.cli import UserError
+    from crosscheck.datasets.preprocessing import preprocess
 
     if len(spec.input_shape) != 3 or spec.input_shape[2] not in (1, 3):
         raise UserError(f"{path}: spec {spec.id} takes input {spec.input_shape}, not an image")
     h, w, c = spec.input_shape
-    scale = spec.data.get("scale", "unit")
-    if scale != "unit":
-        raise UserError(f"{spec.source}: data.scale {scale!r} is not supported by infer (only 'unit')")
     try:
         with Image.open(path) as img:
-            img = img.convert("L" if c == 1 else "RGB").resize((w, h), Image.Resampling.BILINEAR)
-            pixels = np.asarray(img, dtype=np.uint8)
+            pixels = np.asarray(img.convert("L" if c == 1 else "RGB"), dtype=np.uint8)
     except (OSError, UnidentifiedImageError) as e:
         raise UserError(f"{path}: cannot read as an image ({str(e).splitlines()[0]})") from None
-    return (pixels.reshape(h, w, c) / np.float32(255)).astype(np.float32)
+    data = {"resize": [h, w], **spec.data}
+    x = preprocess(pixels.reshape(1, *pixels.shape[:2], c), data)
+    if x.shape[1:] != spec.input_shape:
+        raise UserError(f"{path}: preprocessed to {x.shape[1:]}, but spec {spec.id} takes {spec.input_shape}")
+    return x
 
 
 def _read_input(path: Path, spec):
@@ -97,16 +97,15 @@ def _read_input(path: Path, spec):
             raise UserError(f"{path}: shape {x.shape}, expected {spec.input_shape} or (N, {', '.join(map(str, spec.input_shape))})")
         return x.astype(np.float32)
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        return _load_image(path, spec)[None]
+        return _load_image(path, spec)
     raise UserError(f"{path}: unsupported input type {path.suffix!r} (.npy, .png, .jpg, .jpeg)")
 
 
 def run(args) -> int:
     import numpy as np
-    from scipy.special import softmax
 
     from crosscheck.cli import UserError
-    from crosscheck.onnx_export import outputs_are_logits, run_session, session
+    from crosscheck.onnx_export import class_probabilities, run_session, session
 
     if args.top_k < 1:
         raise UserError("--top-k must be at least 1")
@@ -118,9 +117,7 @@ def run(args) -> int:
     except Exception as e:  # ORT rejects what onnx accepted (e.g. an op it lacks)
         raise UserError(f"{args.model}: ONNX Runtime cannot load it ({str(e).strip().splitlines()[0]})") from None
     for path, x in batches:
-        out = run_session(sess, x).reshape(len(x), -1)
-        if outputs_are_logits(spec):
-            out = softmax(out.astype(np.float64), axis=1)
+        out = class_probabilities(spec, run_session(sess, x))
         k = min(args.top_k, out.shape[1])
         for i, probs in enumerate(out):
             top = np.argsort(-probs, kind="stable")[:k]
