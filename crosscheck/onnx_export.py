@@ -14,6 +14,7 @@ batch 1 and 32, every pair compared with the project's tolerance policy (1e-5, o
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from .tolerance import TOL_OUTPUT, Check, compare_arrays
 DEFAULT_OPSET = 18  # the newest tf2onnx 1.17 supports; torch's exporter emits 18 natively
 FRAMEWORKS = ("tf", "torch")
 PARITY_BATCHES = (1, 32)
+FLOOR_FACTOR = 3.0  # as crosscheck.compare's rounding-floor recheck of the native checks
 # Four runners of one spec (ORT on each export, each native twin); every pair is a check.
 PAIR_NAMES = {
     ("ort-tf", "native-tf"): "onnx:tf-vs-native",
@@ -209,9 +211,37 @@ def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = 
                 "native-tf": tf_twin.forward(x),
                 "native-torch": torch_twin.forward(x),
             }
-            for (a, b), name in PAIR_NAMES.items():
-                checks.append(compare_arrays(f"{name}@b{batch}", outs[a], outs[b], TOL_OUTPUT))
+            batch_checks = [compare_arrays(f"{name}@b{batch}", outs[a], outs[b], TOL_OUTPUT) for (a, b), name in PAIR_NAMES.items()]
+            checks += _rounding_floor_recheck(batch_checks, torch_twin, x, outs["native-torch"])
     return checks
+
+
+def _rounding_floor_recheck(checks: list[Check], torch_twin, x: np.ndarray, out32: np.ndarray) -> list[Check]:
+    """Failing checks judged again against the float32 rounding floor of the computation itself,
+    as `crosscheck.compare` does for the native checks: the floor is how far the torch twin in
+    float32 is from the same module run in float64 on the same input. A pair within FLOOR_FACTOR x
+    that floor passes, with both numbers in its note; an export that computes something else stays
+    far from the others while the floor stays small. Deep nets (ResNet50) need it; the MNIST
+    family passes at 1e-5 without."""
+    import copy
+
+    import torch
+
+    if all(c.passed or not np.isfinite(c.max_scaled) for c in checks):
+        return checks
+    model64 = copy.deepcopy(torch_twin.model).double().eval()
+    with torch.no_grad():
+        ref = model64(torch.from_numpy(x.astype(np.float64)).to(torch_twin.device)).cpu().numpy()
+    floor = compare_arrays("floor", out32, ref, TOL_OUTPUT).max_scaled
+    out = []
+    for c in checks:
+        if not c.passed and np.isfinite(c.max_scaled):
+            ok = c.max_scaled <= FLOOR_FACTOR * floor
+            c = dataclasses.replace(c, passed=ok, note=(
+                f"max_scaled {c.max_scaled:.2e} > tol {c.tol:g}; float32 rounding floor {floor:.2e} (torch float32 vs float64): "
+                + (f"within {FLOOR_FACTOR:g}x, passes" if ok else f"more than {FLOOR_FACTOR:g}x, fails")))
+        out.append(c)
+    return out
 
 
 def parse_check_name(name: str) -> tuple[str, int] | None:

@@ -122,6 +122,7 @@ def test_parity_every_pair_at_batch_1_and_32(exported):
     assert len(checks) == 2 * len(PAIR_NAMES)
     failed = [(c.name, c.max_scaled) for c in checks if not c.passed]
     assert not failed, failed
+    assert not any(c.note for c in checks), "these specs pass at 1e-5 without the rounding-floor recheck"
     assert all(c.tol == 1e-5 and c.scale > 0 for c in checks)
 
 
@@ -136,6 +137,7 @@ def test_parity_detects_exports_of_different_weights():
     torch_twin = make_twin(spec, "torch", "cpu", weights)
     checks = {c.name: c for c in parity_checks(spec, tf_twin, torch_twin, seed=0, device="cpu", batches=(1,))}
     assert not checks["onnx:tf-vs-torch@b1"].passed
+    assert "more than 3x, fails" in checks["onnx:tf-vs-torch@b1"].note  # the float64 floor does not excuse it
     assert checks["onnx:tf-vs-native@b1"].passed and checks["onnx:torch-vs-native@b1"].passed
 
 
