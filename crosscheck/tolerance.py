@@ -71,3 +71,16 @@ def compare_arrays(name: str, a, b, tol: float, scale_floor: float = 0.0) -> Che
         tol=tol,
         passed=not bool(fails.any()),
     )
+
+
+# Training conformance (`crosscheck compare --train-steps N`, `training.train_conformance`):
+# both twins take N steps in lockstep from identical weights, batches and dropout masks.
+# Per-step loss: |loss_tf − loss_torch| / |loss_torch| ≤ TOL_TRAIN_LOSS at every step.
+# Parameters after the N steps: `compare_arrays` with TOL_TRAIN_PARAM.
+TOL_TRAIN_LOSS = 1e-4
+TOL_TRAIN_PARAM = 1e-4
+
+
+def train_tolerances(spec_id: str, optimizer: dict) -> tuple[float, float]:
+    """(per-step relative loss tolerance, parameter tolerance) for a training comparison."""
+    return TOL_TRAIN_LOSS, TOL_TRAIN_PARAM

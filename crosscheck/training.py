@@ -1,0 +1,339 @@
+"""Training either twin of a spec on MNIST, with the same batches, the same initial weights and
+(in conformance mode) the same dropout masks, and everything a run writes.
+
+A run of framework F in directory OUT writes, under OUT/F/:
+* `steps.csv` (step, loss — the training loss of each step, before its update),
+* `eval.csv` (step, test_loss, test_accuracy — after `step` updates; test loss is the spec's
+  loss without its L2 term, averaged over the test set),
+* `metrics.json` (the run's settings, both logs, wall time, and `stopped` when the loss went
+  non-finite), `events.out.tfevents.*` (TensorBoard scalars `train/loss`, `test/loss`,
+  `test/accuracy`), and
+* `checkpoint.npz` (weights in the neutral format of `spec.weights`) with
+  `checkpoint.state.npz` (optimiser slots in the spec's conventions, the step, and the logs up to
+  it), rewritten atomically at each evaluation, so `resume=True` continues bit-for-bit the same
+  curve: batches and dropout masks are functions of (seed, step), not of an iterator's state.
+Files are always consistent with each other: they are written together, after a step completes.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from spec import Spec, init_weights, load_weights, save_weights
+from spec.atomic import atomic_path, write_text_atomic
+
+from .cli import UserError
+from .datasets.batches import Batches
+
+FRAMEWORKS = ("tf", "torch")
+EVAL_BATCH = 1000
+
+
+def make_twin(spec: Spec, framework: str, device: str = "auto"):
+    if framework == "tf":
+        from tf_impl.twin import TFTwin
+
+        return TFTwin(spec, device)
+    from torch_impl.twin import TorchTwin
+
+    return TorchTwin(spec, device)
+
+
+def labels_for(spec: Spec, y: np.ndarray) -> np.ndarray:
+    """Class ids as the spec's loss wants them: sparse ids or one-hot float32."""
+    loss = spec.loss or {}
+    if loss.get("type") == "softmax_cross_entropy" and loss.get("labels") == "sparse":
+        return y.astype(np.int64)
+    return np.eye(spec.output_shape[-1], dtype=np.float32)[y]
+
+
+def dropout_masks(spec: Spec, seed: int, step: int, batch: int) -> dict[str, np.ndarray]:
+    """Conformance-mode dropout: for each dropout layer, a mask of 0 and 1/(1−rate) drawn from
+    numpy with seed (seed, step, crc32(layer name)), in the layer's logical (NHWC) shape."""
+    masks = {}
+    for node in spec.nodes:
+        if node.type == "dropout":
+            rate = node.cfg["rate"]
+            rng = np.random.default_rng([seed, step, zlib.crc32(node.name.encode())])
+            keep = rng.random((batch, *node.out_shape), dtype=np.float32) >= rate
+            masks[node.name] = keep.astype(np.float32) / np.float32(1.0 - rate)
+    return masks
+
+
+def schedule(spec: Spec, data_size: int, steps: int | None = None, epochs: int | None = None,
+             batch_size: int | None = None) -> tuple[int, int]:
+    """(batch size, total steps): explicit arguments first, then the spec's `training` section
+    (`steps` wins over `epochs`), then Keras' default batch size 32 and one epoch."""
+    t = spec.raw.get("training", {})
+    bs = batch_size or t.get("batch_size", 32)
+    if steps is None and epochs is None:
+        steps, epochs = t.get("steps"), t.get("epochs", 1)
+    total = steps if steps is not None else epochs * math.ceil(data_size / bs)
+    return bs, total
+
+
+@dataclass
+class RunResult:
+    framework: str
+    steps_done: int
+    losses: list[float] = field(default_factory=list)
+    evals: list[tuple[int, float, float]] = field(default_factory=list)
+    seconds: float = 0.0
+    stopped: str | None = None
+
+    @property
+    def final_accuracy(self) -> float | None:
+        return self.evals[-1][2] if self.evals else None
+
+    @property
+    def final_test_loss(self) -> float | None:
+        return self.evals[-1][1] if self.evals else None
+
+
+class _Device:
+    """The data set on a twin's device, moved once; batches are gathered there by index."""
+
+    def __init__(self, twin, spec: Spec, data):
+        self.twin = twin
+        self.x = twin.to_device(data.x_train)
+        self.y = twin.to_device(labels_for(spec, data.y_train))
+        self.x_test = [twin.to_device(data.x_test[i:i + EVAL_BATCH]) for i in range(0, len(data.x_test), EVAL_BATCH)]
+        self.y_test = [twin.to_device(labels_for(spec, data.y_test[i:i + EVAL_BATCH]))
+                       for i in range(0, len(data.y_test), EVAL_BATCH)]
+        self.y_test_ids = data.y_test
+
+    def batch(self, idx: np.ndarray):
+        if self.twin.framework == "tf":
+            import tensorflow as tf
+
+            with tf.device(self.twin.device):
+                i = tf.constant(idx)
+                return tf.gather(self.x, i), tf.gather(self.y, i)
+        import torch
+
+        i = torch.from_numpy(idx).to(self.twin.device)
+        return self.x[i], self.y[i]
+
+    def evaluate(self) -> tuple[float, float]:
+        total, preds = 0.0, []
+        for x, y in zip(self.x_test, self.y_test):
+            loss, pred = self.twin.evaluate(x, y)
+            total += loss * len(pred)
+            preds.append(pred)
+        pred = np.concatenate(preds)
+        return total / len(pred), float((pred == self.y_test_ids).mean())
+
+
+class _TensorBoard:
+    """Scalars in TensorBoard's event format, written with TensorFlow's core `tf.summary.write`
+    (the `tensorboard` package, which `tf.summary.scalar` needs, is not a dependency)."""
+
+    def __init__(self, logdir: Path):
+        import tensorflow as tf
+        from tensorflow.core.framework import summary_pb2
+
+        self.tf = tf
+        self.writer = tf.summary.create_file_writer(str(logdir))
+        self.meta = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars"))
+
+    def scalar(self, tag: str, value: float, step: int) -> None:
+        with self.writer.as_default():
+            self.tf.summary.write(tag, self.tf.constant(value, self.tf.float32), step=step, metadata=self.meta)
+
+    def flush(self) -> None:
+        self.writer.flush()
+
+
+def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int, seed: int = 0,
+          device: str = "auto", out: Path | None = None, eval_every: int | None = None,
+          neutral_dropout: bool = True, resume: bool = False, weights: dict | None = None,
+          progress: bool = True, twin=None) -> RunResult:
+    """Train one twin from the shared initial weights (`init_weights(spec, seed)` unless given;
+    `weights="native"` keeps the framework's own initialisation) for `total_steps` steps."""
+    from tqdm import tqdm
+
+    if not spec.optimizer:
+        raise UserError(f"spec {spec.id!r} has no optimizer section: nothing to train with")
+    twin = twin or make_twin(spec, framework, device)
+    if weights != "native":
+        twin.set_weights(weights if weights is not None else init_weights(spec, seed))
+    twin.start_training(spec.optimizer, neutral_dropout=neutral_dropout)
+    dev = _Device(twin, spec, data)
+    batches = Batches(len(data.x_train), batch_size, seed)
+    eval_every = eval_every or max(1, total_steps // 20)
+    result = RunResult(framework, 0)
+    run_dir = out / framework if out else None
+    settings = {"spec": spec.id, "framework": framework, "seed": seed, "batch_size": batch_size,
+                "total_steps": total_steps, "eval_every": eval_every, "neutral_dropout": neutral_dropout,
+                "optimizer": spec.optimizer, "data": getattr(data, "source", "?"), "device": str(twin.device)}
+    if run_dir:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        if resume:
+            _restore(run_dir, twin, spec, settings, result)
+        tb = _TensorBoard(run_dir)
+    elapsed0 = result.seconds
+    start = time.perf_counter()
+    bar = tqdm(total=total_steps, initial=result.steps_done, desc=f"{spec.id} {framework}", unit="step",
+               disable=not progress, leave=False, mininterval=1.0)
+    try:
+        for step in range(result.steps_done, total_steps):
+            idx = batches.indices(step)
+            x, y = dev.batch(idx)
+            masks = dropout_masks(spec, seed, step, len(idx)) if neutral_dropout else None
+            loss = twin.train_step(x, y, masks)
+            if not math.isfinite(loss):
+                result.stopped = f"loss is {loss} at step {step} (0-based: after {step} updates); training stopped"
+                break
+            result.losses.append(loss)
+            result.steps_done = step + 1
+            if run_dir:
+                tb.scalar("train/loss", loss, step)
+            bar.update(1)
+            if result.steps_done % eval_every == 0 or result.steps_done == total_steps:
+                test_loss, acc = dev.evaluate()
+                result.evals.append((result.steps_done, test_loss, acc))
+                bar.set_postfix(loss=f"{loss:.4g}", test_acc=f"{acc:.4f}")
+                if run_dir:
+                    tb.scalar("test/loss", test_loss, result.steps_done)
+                    tb.scalar("test/accuracy", acc, result.steps_done)
+                    result.seconds = elapsed0 + time.perf_counter() - start
+                    _checkpoint(run_dir, twin, spec, settings, result)
+    finally:
+        bar.close()
+    result.seconds = elapsed0 + time.perf_counter() - start
+    if run_dir:
+        tb.flush()
+        _write_logs(run_dir, settings, result)
+    return result
+
+
+def _write_logs(run_dir: Path, settings: dict, result: RunResult) -> None:
+    write_text_atomic(run_dir / "steps.csv", "step,loss\n" + "".join(f"{i},{v!r}\n" for i, v in enumerate(result.losses)))
+    write_text_atomic(run_dir / "eval.csv", "step,test_loss,test_accuracy\n"
+                      + "".join(f"{s},{l!r},{a!r}\n" for s, l, a in result.evals))
+    summary = {**settings, "steps_done": result.steps_done, "seconds": round(result.seconds, 3),
+               "stopped": result.stopped, "final_test_loss": result.final_test_loss,
+               "final_test_accuracy": result.final_accuracy, "losses": result.losses,
+               "evals": [{"step": s, "test_loss": l, "test_accuracy": a} for s, l, a in result.evals]}
+    write_text_atomic(run_dir / "metrics.json", json.dumps(summary, indent=1) + "\n")
+
+
+def _checkpoint(run_dir: Path, twin, spec: Spec, settings: dict, result: RunResult) -> None:
+    save_weights(run_dir / "checkpoint.npz", spec, twin.get_weights())
+    state = {f"optimizer/{k}": v for k, v in twin.get_optimizer_state().items()}
+    state.update({"log/losses": np.asarray(result.losses, np.float64), "log/evals": np.asarray(result.evals, np.float64).reshape(-1, 3),
+                  "log/steps_done": np.asarray(result.steps_done), "log/seconds": np.asarray(result.seconds),
+                  "settings": np.asarray(json.dumps(settings, sort_keys=True))})
+    with atomic_path(run_dir / "checkpoint.state.npz") as tmp, open(tmp, "wb") as f:
+        np.savez(f, **state)
+    _write_logs(run_dir, settings, result)
+
+
+def _restore(run_dir: Path, twin, spec: Spec, settings: dict, result: RunResult) -> None:
+    path = run_dir / "checkpoint.state.npz"
+    if not path.exists():
+        raise UserError(f"{path}: no checkpoint to resume from")
+    with np.load(path, allow_pickle=False) as z:
+        state = {k: z[k] for k in z.files}
+    saved = json.loads(str(state["settings"]))
+    differ = {k: (saved.get(k), v) for k, v in settings.items() if k not in ("device",) and saved.get(k) != v}
+    if differ:
+        raise UserError(f"{path}: checkpoint was made with different settings: "
+                        + ", ".join(f"{k} {a!r} (now {b!r})" for k, (a, b) in differ.items()))
+    weights = load_weights(run_dir / "checkpoint.npz", spec)
+    twin.set_weights(weights)
+    twin.set_optimizer_state({k.split("/", 1)[1]: v for k, v in state.items() if k.startswith("optimizer/")})
+    result.losses = [float(v) for v in state["log/losses"]]
+    result.evals = [(int(s), float(l), float(a)) for s, l, a in state["log/evals"]]
+    result.steps_done = int(state["log/steps_done"])
+    result.seconds = float(state["log/seconds"])
+
+
+def plot(results: dict[str, RunResult], path: Path, title: str) -> None:
+    """Training loss (per step, and its running mean) and test accuracy of each framework, overlaid."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    styles = {"tf": {"color": "tab:orange"}, "torch": {"color": "tab:blue", "linestyle": "--"}}
+    for fw, r in results.items():
+        if r.losses:
+            ax1.plot(np.arange(len(r.losses)), r.losses, alpha=0.25, **styles[fw])
+            w = max(1, len(r.losses) // 100)
+            smooth = np.convolve(r.losses, np.ones(w) / w, mode="valid")
+            ax1.plot(np.arange(len(smooth)) + w - 1, smooth, label=f"{fw} (running mean of {w})", **styles[fw])
+        if r.evals:
+            s, _, a = zip(*r.evals)
+            ax2.plot(s, a, marker=".", label=fw, **styles[fw])
+    ax1.set(xlabel="step", ylabel="training loss", title=f"{title}: training loss")
+    if any(min(r.losses, default=1) > 0 for r in results.values()):
+        ax1.set_yscale("log")
+    ax2.set(xlabel="step", ylabel="test accuracy", title=f"{title}: test accuracy")
+    ax1.legend()
+    ax2.legend()
+    fig.tight_layout()
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        fig.savefig(f, format="png", dpi=90)
+    plt.close(fig)
+
+
+@dataclass
+class TrainConformance:
+    spec: str
+    steps: int
+    optimizer: dict
+    loss_rel: list[float]
+    checks: list  # tolerance.Check: per-step losses, then every parameter after the last step
+    passed: bool
+    stopped: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"spec": self.spec, "steps": self.steps, "optimizer": self.optimizer, "passed": self.passed,
+                "stopped": self.stopped, "max_loss_rel": max(self.loss_rel, default=0.0),
+                "checks": [c.as_dict() for c in self.checks]}
+
+
+def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str = "auto",
+                      batch_size: int | None = None, optimizer: dict | None = None) -> TrainConformance:
+    """Both twins in lockstep from the same initial weights, batches and dropout masks: the
+    relative difference of every step's loss, and every parameter after `steps` updates,
+    against the training tolerances of `tolerance.train_tolerances`."""
+    from .tolerance import compare_arrays, train_tolerances
+
+    optimizer = optimizer or spec.optimizer
+    tol_loss, tol_param = train_tolerances(spec.id, optimizer)
+    bs, _ = schedule(spec, len(data.x_train), batch_size=batch_size)
+    weights = init_weights(spec, seed)
+    twins, devs = {}, {}
+    for fw in FRAMEWORKS:
+        twins[fw] = make_twin(spec, fw, device)
+        twins[fw].set_weights(weights)
+        twins[fw].start_training(optimizer, neutral_dropout=True)
+        devs[fw] = _Device(twins[fw], spec, data)
+    batches = Batches(len(data.x_train), bs, seed)
+    losses = {fw: [] for fw in FRAMEWORKS}
+    stopped = None
+    for step in range(steps):
+        idx = batches.indices(step)
+        masks = dropout_masks(spec, seed, step, len(idx))
+        for fw in FRAMEWORKS:
+            losses[fw].append(twins[fw].train_step(*devs[fw].batch(idx), masks))
+        if not all(math.isfinite(losses[fw][-1]) for fw in FRAMEWORKS):
+            stopped = f"non-finite loss at step {step}: tf {losses['tf'][-1]}, torch {losses['torch'][-1]}"
+            break
+    a, b = np.asarray(losses["tf"], np.float64), np.asarray(losses["torch"], np.float64)
+    rel = list(np.abs(a - b) / np.maximum(np.abs(b), 1e-30))
+    worst = int(np.argmax(rel)) if rel else 0
+    checks = [compare_arrays(f"loss[step {worst}]", a[worst:worst + 1], b[worst:worst + 1], tol_loss)]
+    wt, wp = twins["tf"].get_weights(), twins["torch"].get_weights()
+    checks += [compare_arrays(f"param:{k}", wt[k], wp[k], tol_param) for k in wt]
+    passed = stopped is None and all(c.passed for c in checks) and max(rel, default=0.0) <= tol_loss
+    return TrainConformance(spec.id, len(a), optimizer, [float(r) for r in rel], checks, passed, stopped)
