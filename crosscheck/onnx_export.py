@@ -25,12 +25,12 @@ import numpy as np
 from spec import Spec
 from spec.atomic import atomic_path
 
+from .compare import FLOOR_FACTOR, make_batch
 from .tolerance import TOL_OUTPUT, Check, compare_arrays
 
 DEFAULT_OPSET = 18  # the newest tf2onnx 1.17 supports; torch's exporter emits 18 natively
 FRAMEWORKS = ("tf", "torch")
 PARITY_BATCHES = (1, 32)
-FLOOR_FACTOR = 3.0  # as crosscheck.compare's rounding-floor recheck of the native checks
 # Four runners of one spec (ORT on each export, each native twin); every pair is a check.
 PAIR_NAMES = {
     ("ort-tf", "native-tf"): "onnx:tf-vs-native",
@@ -195,8 +195,6 @@ def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = 
                   batches=PARITY_BATCHES) -> list[Check]:
     """Export both twins (weights as loaded) to a temporary folder and compare all four runners
     pairwise at each batch size. Check names: `<pair>@b<batch>`, e.g. `onnx:tf-vs-torch@b32`."""
-    from .compare import make_batch
-
     checks = []
     with tempfile.TemporaryDirectory(prefix=f"onnx-{spec.id}-") as tmp:
         sessions = {}
