@@ -230,12 +230,16 @@ def _rounding_floor_recheck(checks: list[Check], torch_twin, inputs, outs32) -> 
 
     if all(c.passed or not np.isfinite(c.max_scaled) for c in checks):
         return checks
-    model64 = copy.deepcopy(torch_twin.model).double().eval()
     floor_abs = 0.0
-    with torch.no_grad():
-        for x, out32 in zip(inputs, outs32):
-            ref = model64(torch.from_numpy(x.astype(np.float64)).to(torch_twin.device)).cpu().numpy()
-            floor_abs = max(floor_abs, float(np.abs(out32.astype(np.float64) - ref).max()))
+    try:
+        model64 = copy.deepcopy(torch_twin.model).double().eval()
+        with torch.no_grad():
+            for x, out32 in zip(inputs, outs32):
+                ref = model64(torch.from_numpy(x.astype(np.float64)).to(torch_twin.device)).cpu().numpy()
+                floor_abs = max(floor_abs, float(np.abs(out32.astype(np.float64) - ref).max()))
+    except Exception as e:  # a module that cannot run in float64: no floor, the failures stand
+        reason = f"no float64 reference ({type(e).__name__}); the failure stands"
+        return [c if c.passed else dataclasses.replace(c, note=reason) for c in checks]
     out = []
     for c in checks:
         if not c.passed and np.isfinite(c.max_scaled):
