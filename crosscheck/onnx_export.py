@@ -129,6 +129,7 @@ def export_model(spec: Spec, framework: str, twin, path: str | Path, opset: int 
     got = next((o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")), None)
     if got != opset:
         raise ExportError(f"{spec.id} ({framework}): exporter produced opset {got}, not the requested {opset}")
+    _name_batch_dim(proto)
     onnx.helper.set_model_props(proto, {
         "spec_id": spec.id,
         "spec_sha256": spec.sha256(),
@@ -146,6 +147,18 @@ def export_model(spec: Spec, framework: str, twin, path: str | Path, opset: int 
         except onnx.checker.ValidationError as e:
             raise ExportError(f"{spec.id} ({framework}): exported model fails the ONNX checker: {str(e).splitlines()[0]}") from None
     return path
+
+
+def _name_batch_dim(proto) -> None:
+    """Call the dynamic batch dimension `batch` in both exports (tf2onnx names it `unk__N`), so the
+    two files declare the same interface; every value carrying the old symbol is renamed with it."""
+    g = proto.graph
+    old = {v.type.tensor_type.shape.dim[0].dim_param for v in (*g.input, *g.output)
+           if v.type.tensor_type.shape.dim and v.type.tensor_type.shape.dim[0].dim_param}
+    for v in (*g.input, *g.output, *g.value_info):
+        for d in v.type.tensor_type.shape.dim:
+            if d.dim_param in old:
+                d.dim_param = "batch"
 
 
 def make_twin(spec: Spec, framework: str, device: str = "cpu", weights=None):

@@ -88,7 +88,8 @@ def test_exports_pass_the_checker_with_one_interface_and_metadata(exported):
         (inp,) = model.graph.input
         dims = inp.type.tensor_type.shape.dim
         assert inp.name == spec.input_name
-        assert not dims[0].HasField("dim_value") and dims[0].dim_param, f"{fw}: batch dimension is not dynamic"
+        assert not dims[0].HasField("dim_value") and dims[0].dim_param == "batch", f"{fw}: batch dimension is not dynamic `batch`"
+        assert model.graph.output[0].type.tensor_type.shape.dim[0].dim_param == "batch"
         assert tuple(d.dim_value for d in dims[1:]) == spec.input_shape  # NHWC, the logical layout
         assert [o.name for o in model.graph.output] == [spec.output]
         meta = metadata(model)
