@@ -216,3 +216,32 @@ def test_cli_train_stops_on_nan_and_keeps_consistent_files(tmp_path):
         assert np.all(np.isfinite(np.load(run / "checkpoint.npz")["fc1.kernel"]))
         assert any(p.name.startswith("events.out.tfevents") for p in run.iterdir())
     assert (tmp_path / "ltfn3_mlp" / "curves.png").stat().st_size > 1000
+
+
+def test_cli_reproduce_writes_table_json_and_curves(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "crosscheck", "reproduce", "ltfn1_softmax", "--data", "fallback", "--out", str(tmp_path),
+         "--no-progress", "--threads", "1", "--evals", "2"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "reproduce.json").read_text())
+    e = doc["results"]["ltfn1_softmax"]
+    assert e["steps"] == 1000 and e["batch_size"] == 100
+    assert e["tf"]["test_accuracy"] == pytest.approx(e["torch"]["test_accuracy"], abs=2e-3)
+    assert 0.3 < e["tf"]["test_accuracy"] < 0.9
+    assert "| ltfn1_softmax | 1000 × 100 | sgd lr 0.01 | 59.49 % / 2.39 |" in (tmp_path / "reproduce.md").read_text()
+    assert (tmp_path / "curves" / "ltfn1_softmax.png").stat().st_size > 1000
+
+
+def test_equivalence_uses_native_initialisers(capsys):
+    from crosscheck.cli import main
+
+    rc = main(["equivalence", "init_study_relu_he", "--seeds", "2", "--steps", "40", "--data", "fallback", "--json",
+               "--no-progress"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc in (0, 1) and rc == (0 if out["within_pooled_spread"] else 1)
+    for fw in training.FRAMEWORKS:
+        assert len(set(out[fw]["accuracies"])) == 2  # different seeds, different native initial weights
+        assert 0.5 < out[fw]["mean"] < 1.0
+    # native initialisation: the twins do not start from the same weights, so they do not agree exactly
+    assert out["tf"]["accuracies"] != out["torch"]["accuracies"]
