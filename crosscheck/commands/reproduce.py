@@ -152,6 +152,9 @@ def table(doc: dict) -> str:
         "same batches in the same order and, for dropout, the same masks; accuracy and loss are on the full "
         "10,000-image test set after the last step (loss without L2 terms).",
         "",
+        "Command: `crosscheck reproduce --threads 1` (all MNIST specs, both frameworks; `--framework tf|torch` "
+        "and `--skip-done` let several processes fill one table). Schedules are the specs' `training` sections; "
+        "where a post is silent the spec uses the defaults of the API the post used — see `docs/training.md`.  ",
         f"Machine: {env['platform']}, {env['cpu_count']} CPU cores (shared with other jobs, so wall times are "
         f"indicative), TF {env['tensorflow']} / Keras {env['keras']}, torch {env['torch']}, numpy {env['numpy']}, "
         f"threads per framework: {env['threads']}.",
