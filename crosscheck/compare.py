@@ -1,19 +1,27 @@
 """Forward and gradient conformance of a spec's two twins, from identical neutral weights.
 
 `compare_spec` builds both twins from their emitted source, loads the same weights (sampled once
-in numpy from the spec's initialisers), feeds the same batch and compares:
+in numpy from the spec's initialisers; batchnorm moving statistics calibrated on a second batch,
+see `calibrated_batchnorm`), feeds the same batch and compares:
 `logits` (the model's output), `loss`, and `grad:<layer>.<param>` for every trainable parameter.
 When any check fails it reruns layer by layer and names the first spec layer whose output
 diverges (or, if every forward output agrees, the layer nearest the output whose gradient does).
+
+Specs whose output depends on the mode (a trainable batchnorm) are also compared in training
+mode, from the same weights: `train:logits`, `train:loss`, `train:grad:<layer>.<param>` and the
+moving statistics after one training-mode forward, `train:<layer>.moving_mean` /
+`train:<layer>.moving_variance`. Dropout masks come from each framework's own RNG, so these checks
+run on the spec's dropout-free training path: the same spec with every dropout rate set to 0.
 """
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from spec import Spec, init_weights
+from spec import Spec, build_spec, init_weights
 
 from .tolerance import TOL_GRAD, TOL_LOSS, TOL_OUTPUT, Check, compare_arrays
 
@@ -56,42 +64,138 @@ def make_batch(spec: Spec, batch: int, seed: int) -> tuple[np.ndarray, np.ndarra
 
 def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8, weights=None) -> SpecResult:
     start = time.perf_counter()
-    weights = weights if weights is not None else init_weights(spec, seed)
+    x, labels = make_batch(spec, batch, seed)
+    train_twins = None
+    if weights is None:
+        weights = init_weights(spec, seed)
+        if any(n.type == "batchnorm" for n in spec.nodes):
+            train_twins = _dropout_free(spec, tf_twin, torch_twin)
+            weights = calibrated_batchnorm(train_twins[1], weights, make_batch(spec, batch, seed + 1)[0])
     tf_twin.set_weights(weights)
     torch_twin.set_weights(weights)
-    x, labels = make_batch(spec, batch, seed)
+    tol_out, tol_loss, tol_grad = spec_tolerances(spec)
 
-    checks = [compare_arrays("logits", tf_twin.forward(x), torch_twin.forward(x), TOL_OUTPUT)]
+    checks = [compare_arrays("logits", tf_twin.forward(x), torch_twin.forward(x), tol_out)]
     if spec.loss:
         loss_tf, grads_tf = tf_twin.loss_and_grads(x, labels)
         loss_pt, grads_pt = torch_twin.loss_and_grads(x, labels)
-        checks.append(compare_arrays("loss", loss_tf, loss_pt, TOL_LOSS))
+        checks.append(compare_arrays("loss", loss_tf, loss_pt, tol_loss))
         for node in spec.nodes:
             for param in node.trainable_params():
                 key = f"{node.name}.{param}"
                 if key not in grads_tf or key not in grads_pt:
                     missing = [f for f, g in (("tf", grads_tf), ("torch", grads_pt)) if key not in g]
-                    checks.append(Check(f"grad:{key}", np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, TOL_GRAD, False,
+                    checks.append(Check(f"grad:{key}", np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, tol_grad, False,
                                         f"no gradient from {', '.join(missing)}"))
                     continue
-                checks.append(compare_arrays(f"grad:{key}", grads_tf[key], grads_pt[key], TOL_GRAD))
+                checks.append(compare_arrays(f"grad:{key}", grads_tf[key], grads_pt[key], tol_grad))
 
+    first = None
+    if not all(c.passed for c in checks):
+        first = first_divergent_layer(spec, tf_twin, torch_twin, x, checks)
+    elif has_training_mode(spec):
+        train_spec, train_tf, train_pt = train_twins or _dropout_free(spec, tf_twin, torch_twin)
+        train_checks = training_checks(train_spec, train_tf, train_pt, weights, x, labels)
+        checks += train_checks
+        if not all(c.passed for c in train_checks):
+            first = first_divergent_layer(train_spec, train_tf, train_pt, x, train_checks, training=True, weights=weights)
     passed = all(c.passed for c in checks)
-    first = None if passed else first_divergent_layer(spec, tf_twin, torch_twin, x, checks)
     return SpecResult(spec.id, passed, checks, first, seconds=time.perf_counter() - start)
 
 
-def first_divergent_layer(spec: Spec, tf_twin, torch_twin, x, checks: list[Check]) -> str | None:
-    outs_tf = tf_twin.intermediates(x)
-    outs_pt = torch_twin.intermediates(x)
+def spec_tolerances(spec: Spec) -> tuple[float, float, float]:
+    """(output, loss, gradient) tolerances: the project's, unless the spec's `conformance` section
+    records a deep net's float32 rounding floor above them (measured against a float64 reference,
+    see spec/SEMANTICS.md "Conformance policy"); the loss takes the output tolerance."""
+    c = spec.raw.get("conformance", {})
+    return c.get("output_tolerance", TOL_OUTPUT), c.get("output_tolerance", TOL_LOSS), c.get("grad_tolerance", TOL_GRAD)
+
+
+def calibrated_batchnorm(tf_twin, weights: dict, x: np.ndarray) -> dict:
+    """`weights` with every batchnorm's moving statistics set to the statistics of its input over
+    `x` (computed by the TF twin, then shared): the spec's initial 0/1 would let activations grow
+    with depth until a ResNet50's output saturates and every check compares zeros."""
+    tf_twin.set_weights(weights)
+    out = dict(weights)
+    for name, (mean, var) in tf_twin.batchnorm_input_statistics(x).items():
+        out[f"{name}.moving_mean"], out[f"{name}.moving_variance"] = mean, var
+    return out
+
+
+def has_training_mode(spec: Spec) -> bool:
+    """True when a training-mode forward differs from inference beyond dropout: a trainable batchnorm."""
+    return any(n.layer_type.non_trainable_params and n.trainable for n in spec.nodes)
+
+
+def _dropout_free(spec: Spec, tf_twin, torch_twin):
+    """The spec with every dropout rate 0, and twins of it (the given ones when it has no dropout)."""
+    if not any(n.type == "dropout" and n.cfg["rate"] > 0 for n in spec.nodes):
+        return spec, tf_twin, torch_twin
+    raw = copy.deepcopy(spec.flat_raw)
+    for layer in raw["layers"]:
+        if layer["type"] == "dropout":
+            layer["rate"] = 0
+    train_spec = build_spec(raw, spec.source)
+    device = "cuda" if torch_twin.device.type == "cuda" else "cpu"
+    return train_spec, type(tf_twin)(train_spec, device), type(torch_twin)(train_spec, device)
+
+
+def training_checks(spec: Spec, tf_twin, torch_twin, weights, x, labels) -> list[Check]:
+    """Training-mode output, moving statistics after one forward, loss and gradients; each run
+    starts from `weights`, and the twins are left holding `weights`."""
+    tol_out, tol_loss, tol_grad = spec_tolerances(spec)
+    for twin in (tf_twin, torch_twin):
+        twin.set_weights(weights)
+    checks = [compare_arrays("train:logits", tf_twin.forward(x, training=True), torch_twin.forward(x, training=True), tol_out)]
+    after_tf, after_pt = tf_twin.get_weights(), torch_twin.get_weights()
     for node in spec.nodes:
-        if not compare_arrays(node.name, outs_tf[node.name], outs_pt[node.name], TOL_OUTPUT).passed:
+        for param in node.layer_type.non_trainable_params:
+            key = f"{node.name}.{param}"
+            checks.append(compare_arrays(f"train:{key}", after_tf[key], after_pt[key], tol_out))
+    if spec.loss:
+        for twin in (tf_twin, torch_twin):
+            twin.set_weights(weights)
+        loss_tf, grads_tf = tf_twin.loss_and_grads(x, labels, training=True)
+        loss_pt, grads_pt = torch_twin.loss_and_grads(x, labels, training=True)
+        checks.append(compare_arrays("train:loss", loss_tf, loss_pt, tol_loss))
+        for node in spec.nodes:
+            keys = [f"{node.name}.{param}" for param in node.trainable_params()]
+            # A bias feeding a training-mode batchnorm has an exactly-zero gradient: judge it at
+            # the scale of its layer's gradients (crosscheck.tolerance).
+            layer_scale = max((float(np.abs(grads_pt[k]).max(initial=0.0)) for k in keys), default=0.0)
+            for key in keys:
+                checks.append(compare_arrays(f"train:grad:{key}", grads_tf[key], grads_pt[key], tol_grad, layer_scale))
+    for twin in (tf_twin, torch_twin):
+        twin.set_weights(weights)
+    return checks
+
+
+def first_divergent_layer(spec: Spec, tf_twin, torch_twin, x, checks: list[Check], training: bool = False,
+                          weights=None) -> str | None:
+    """The first layer whose output differs (in the given mode), else the layer nearest the output
+    whose gradient or moving statistic does. In training mode each run starts from `weights`."""
+    tol_output = spec_tolerances(spec)[0]
+    outs = []
+    for twin in (tf_twin, torch_twin):
+        if weights is not None:
+            twin.set_weights(weights)
+        outs.append(twin.intermediates(x, training=training))
+        if weights is not None:
+            twin.set_weights(weights)
+    outs_tf, outs_pt = outs
+    for node in spec.nodes:
+        if not compare_arrays(node.name, outs_tf[node.name], outs_pt[node.name], tol_output).passed:
             return node.name
-    failing = {c.name.split(":", 1)[1].split(".")[0] for c in checks if c.name.startswith("grad:") and not c.passed}
+    failing = {_layer_of(c.name) for c in checks if not c.passed and "." in c.name}
     for node in reversed(spec.nodes):
         if node.name in failing:
             return node.name
     return None
+
+
+def _layer_of(check_name: str) -> str:
+    """`grad:conv1.kernel`, `train:grad:conv1.kernel`, `train:bn1.moving_mean` → the layer name."""
+    return check_name.rsplit(":", 1)[-1].split(".")[0]
 
 
 def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int = 8) -> SpecResult:

@@ -10,6 +10,11 @@ Because |b| ≤ scale, this reduces to |a - b| ≤ tol · scale, reported as `ma
 Each check also reports max/mean/median absolute error and max relative error (as Polygraphy
 does), so a pass with little margin is visible.
 
+`scale_floor` raises the scale for a tensor that has no magnitude of its own: in training mode a
+bias feeding a batchnorm has an exactly-zero gradient (the batch mean removes any shift), so what
+both frameworks compute is rounding noise of a sum of the layer's upstream gradients; such a
+gradient is judged at the scale of its layer's largest gradient (`crosscheck.compare`).
+
 Default tolerances (float32, CPU): outputs and loss 1e-5, gradients 1e-4. A failing check is a
 bug to find, not a tolerance to raise.
 """
@@ -43,7 +48,7 @@ class Check:
         return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in asdict(self).items()}
 
 
-def compare_arrays(name: str, a, b, tol: float) -> Check:
+def compare_arrays(name: str, a, b, tol: float, scale_floor: float = 0.0) -> Check:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
@@ -53,7 +58,7 @@ def compare_arrays(name: str, a, b, tol: float) -> Check:
         return Check(name, 0.0 if same else np.inf, 0.0 if same else np.inf, 0.0, 0.0, 0.0 if same else np.inf,
                      np.inf, tol, same, "non-finite values")
     diff = np.abs(a - b)
-    scale = float(max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0)))
+    scale = float(max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0), scale_floor))
     fails = (diff > tol * scale) & (diff > tol * np.abs(b))
     return Check(
         name=name,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 
-from . import initializers
+from . import blocks, initializers
 from .errors import SpecError, json_path
 from .layers import ShapeError, registry
 from .schema import schema
@@ -40,16 +40,17 @@ class Node:
     type: str
     cfg: dict
     inputs: list[str]
-    index: int  # position in the spec's `layers` array, for error paths
+    index: int  # position in the expanded `layers` array
     trainable: bool = True
     init: dict = field(default_factory=dict)  # param → normalised initialiser
     in_shapes: list[tuple] = field(default_factory=list)
     out_shape: tuple = ()
     param_shapes: dict = field(default_factory=dict)
+    where: str = ""  # JSON path for errors; inside a block `layers[i]->blocks.<b>.layers[j]`
 
     @property
     def path(self) -> str:
-        return f"layers[{self.index}]"
+        return self.where or f"layers[{self.index}]"
 
     @property
     def layer_type(self):
@@ -73,6 +74,12 @@ class Spec:
     input_shape: tuple
     nodes: list[Node]
     output: str
+    expanded: dict | None = None  # `raw` with every block instance expanded (spec.blocks)
+
+    @property
+    def flat_raw(self) -> dict:
+        """The spec as plain layers (blocks expanded): what a derived spec should start from."""
+        return self.expanded if self.expanded is not None else self.raw
 
     @property
     def loss(self) -> dict | None:
@@ -134,7 +141,14 @@ def load_spec(path_or_id: str | Path) -> Spec:
 
 def build_spec(raw: dict, source: str = "<spec>") -> Spec:
     validate_schema(raw, source)
-    nodes = _graph(raw, source)
+    expanded, paths = raw, [f"layers[{i}]" for i in range(len(raw["layers"]))]
+    if blocks.uses_blocks(raw):
+        layers, paths, problems = blocks.expand(raw)
+        if problems:
+            raise SpecError(problems, source)
+        expanded = {k: v for k, v in raw.items() if k != "blocks"} | {"layers": layers}
+        validate_schema(expanded, source, paths)
+    nodes = _graph(expanded, source, paths)
     input_name = raw["input"].get("name", "input")
     input_shape = tuple(raw["input"]["shape"])
     output = raw.get("outputs", [nodes[-1].name])[0]
@@ -142,16 +156,24 @@ def build_spec(raw: dict, source: str = "<spec>") -> Spec:
     _infer_shapes(order, input_name, input_shape, source)
     if output not in {n.name for n in nodes}:
         raise SpecError(("outputs[0]", f"no layer named {output!r}"), source)
-    return Spec(raw["id"], source, raw, input_name, input_shape, order, output)
+    return Spec(raw["id"], source, raw, input_name, input_shape, order, output, expanded if expanded is not raw else None)
 
 
-def validate_schema(raw, source: str) -> None:
+def validate_schema(raw, source: str, layer_paths: list[str] | None = None) -> None:
+    """Check `raw` against the JSON Schema; `layer_paths` names where each of `raw["layers"]`
+    came from, when the layers are the expansion of block instances."""
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
     for err in sorted(validator.iter_errors(raw), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
         if err.validator in ("if", "allOf"):  # the branch errors themselves are reported too
             continue
-        problems.append((json_path(err.absolute_path), _message(err)))
+        parts = list(err.absolute_path)
+        if layer_paths and len(parts) >= 2 and parts[0] == "layers":
+            rest = json_path(parts[2:])
+            path = layer_paths[parts[1]] + ("" if rest == "(root)" else rest if rest.startswith("[") else f".{rest}")
+        else:
+            path = json_path(parts)
+        problems.append((path, _message(err)))
     if problems:
         raise SpecError(_dedupe(problems), source)
 
@@ -175,27 +197,27 @@ def _dedupe(problems):
     return out
 
 
-def _graph(raw: dict, source: str) -> list[Node]:
+def _graph(raw: dict, source: str, paths: list[str]) -> list[Node]:
     """Names unique and legal, inputs that exist, arity; defaults filled."""
     input_name = raw["input"].get("name", "input")
     problems, nodes, names = [], [], {input_name}
     for i, layer in enumerate(raw["layers"]):
         name = layer["name"]
         if name in names:
-            problems.append((f"layers[{i}].name", f"duplicate name {name!r}"))
+            problems.append((f"{paths[i]}.name", f"duplicate name {name!r}"))
         if keyword.iskeyword(name) or name in RESERVED_NAMES:
-            problems.append((f"layers[{i}].name", f"{name!r} is reserved (Python keyword or a name the generated models use)"))
+            problems.append((f"{paths[i]}.name", f"{name!r} is reserved (Python keyword or a name the generated models use)"))
         names.add(name)
         lt = registry()[layer["type"]]
         default_in = [nodes[-1].name] if nodes else [input_name]
         inputs = list(layer.get("inputs", default_in))
         if lt.arity is not None and len(inputs) != lt.arity:
-            problems.append((f"layers[{i}].inputs", f"{layer['type']} takes {lt.arity} input(s), got {len(inputs)}"))
+            problems.append((f"{paths[i]}.inputs", f"{layer['type']} takes {lt.arity} input(s), got {len(inputs)}"))
         if lt.arity is None and len(inputs) < 2:
-            problems.append((f"layers[{i}].inputs", f"{layer['type']} takes two or more inputs, got {len(inputs)}"))
+            problems.append((f"{paths[i]}.inputs", f"{layer['type']} takes two or more inputs, got {len(inputs)}"))
         cfg = lt.with_defaults({k: v for k, v in layer.items() if k not in ("name", "type", "inputs", "trainable", "init", "comment")})
         init = {p: initializers.normalize(layer.get("init", {}).get(p) or lt.default_init(p)) for p in lt.active_params(cfg)}
-        nodes.append(Node(name, layer["type"], cfg, inputs, i, layer.get("trainable", True), init))
+        nodes.append(Node(name, layer["type"], cfg, inputs, i, layer.get("trainable", True), init, where=paths[i]))
     for n in nodes:
         for j, src in enumerate(n.inputs):
             if src not in names:

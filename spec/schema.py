@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import initializers
+from . import blocks, initializers
 from .layers import registry
 
 IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
@@ -131,7 +131,14 @@ def schema() -> dict:
                     "dtype": {"enum": ["float32"]},
                 },
             },
-            "layers": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/layer"}},
+            "blocks": {"$ref": "#/$defs/blocks"},
+            "layers": {
+                "type": "array",
+                "minItems": 1,
+                # an item with `use` instantiates a block (spec.blocks); any other is a layer
+                "items": {"if": {"type": "object", "required": ["use"]}, "then": {"$ref": "#/$defs/block_use"},
+                          "else": {"$ref": "#/$defs/layer"}},
+            },
             "outputs": {"type": "array", "items": IDENTIFIER, "minItems": 1, "maxItems": 1},
             "loss": _tagged(LOSSES),
             "optimizer": _tagged(OPTIMIZERS),
@@ -146,11 +153,31 @@ def schema() -> dict:
                     "note": {"type": "string"},
                 },
             },
+            # Meaning of each field: crosscheck/datasets/preprocessing.py (applied in this order:
+            # central_crop, resize, random_flip, scale).
             "data": {
                 "type": "object",
-                "properties": {"dataset": {"type": "string"}, "scale": {"type": "string"}},
+                "additionalProperties": False,
+                "properties": {
+                    "dataset": {"type": "string"},
+                    "scale": {"enum": ["unit", "caffe", "torch"]},
+                    "resize": {"type": "array", "items": _POS_INT, "minItems": 2, "maxItems": 2},
+                    "central_crop": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                    "random_flip": {"enum": ["left_right"]},
+                    "split": {"type": "array", "items": _PROB, "minItems": 3, "maxItems": 3},
+                    "note": {"type": "string"},
+                },
             },
             "reported": {"type": "object"},
+            # Tolerances above the project's, only where a deep net's float32 rounding floor
+            # (each twin against a float64 reference) is above them; `note` records the measurement.
+            "conformance": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["note"],
+                "properties": {"output_tolerance": _POS, "grad_tolerance": _POS, "note": {"type": "string"}},
+            },
         },
-        "$defs": {"layer": layer_schema(), "initializer": initializers.schema()},
+        "$defs": {"layer": layer_schema(), "initializer": initializers.schema(),
+                  "blocks": blocks.schema(IDENTIFIER)[0], "block_use": blocks.schema(IDENTIFIER)[1]},
     }

@@ -87,6 +87,29 @@ class TFTwin:
             out[key] = registry()[self.spec.node(layer).type].from_native(self.spec.node(layer), param, np.asarray(g))
         return float(loss), out
 
+    def batchnorm_input_statistics(self, x: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per batchnorm layer, the mean and biased variance of its input over `x` (per channel),
+        in a pass where every batchnorm, frozen ones too, normalises with batch statistics.
+        The model's weights are left as they were."""
+        saved = self.get_weights()
+        bns = [n for n in self.spec.nodes if n.type == "batchnorm"]
+        frozen = [self.model.get_layer(n.name) for n in bns if not self.model.get_layer(n.name).trainable]
+        for layer in frozen:
+            layer.trainable = True
+        try:
+            outs = self.intermediates(x, training=True)
+        finally:
+            for layer in frozen:
+                layer.trainable = False
+            self.set_weights(saved)
+        outs[self.spec.input_name] = x
+        stats = {}
+        for n in bns:
+            a = outs[n.inputs[0]].astype(np.float64)
+            axes = tuple(range(a.ndim - 1))
+            stats[n.name] = (a.mean(axes).astype(np.float32), a.var(axes).astype(np.float32))
+        return stats
+
     def intermediates(self, x: np.ndarray, training: bool = False) -> dict[str, np.ndarray]:
         """Output of every spec layer, in the logical (channels-last) layout."""
         names = [n.name for n in self.spec.nodes]

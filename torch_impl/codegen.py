@@ -79,6 +79,15 @@ def generate(spec: Spec) -> str:
         lines += ["", "    def regularization_loss(self):",
                   '        """The spec\'s L2 penalties (Keras l2(λ) = λ·Σw²), added to loss_fn by the training loop."""',
                   "        return (", "            " + "\n            + ".join(reg_terms), "        )"]
+    frozen_eval = [n.name for n in spec.nodes if not n.trainable and registry()[n.type].frozen_runs_in_eval]
+    if frozen_eval:
+        lines += ["", "    def train(self, mode=True):",
+                  '        """Frozen batchnorm layers stay in inference mode while the model trains (Keras 3)."""',
+                  "        super().train(mode)",
+                  f"        for name in {tuple(frozen_eval)!r}:" if len(frozen_eval) > 1 else f"        self.{frozen_eval[0]}.eval()"]
+        if len(frozen_eval) > 1:
+            lines.append("            getattr(self, name).eval()")
+        lines.append("        return self")
     lines += ["", f"    def forward(self, {spec.input_name}):"]
     if is_spatial(spec.input_shape):
         lines.append(f"        {spec.input_name} = {spec.input_name}.permute(0, 3, 1, 2)  # NHWC -> NCHW")

@@ -65,3 +65,28 @@ class AvgPool2dSame(nn.Module):
         ones = torch.ones_like(x[:1, :1])
         count = F.avg_pool2d(F.pad(ones, self.pads), self.kernel_size, self.stride)
         return total / count
+
+
+class KerasMovingStats:
+    """Training-mode batch norm whose moving statistics follow Keras: the running variance takes
+    the *biased* batch variance (torch's own update uses the unbiased one). The output is torch's
+    `F.batch_norm` on the batch statistics; `momentum` is torch's (= 1 − Keras' momentum)."""
+
+    def forward(self, x):
+        if not self.training:
+            return super().forward(x)
+        dims = [0, *range(2, x.dim())]
+        with torch.no_grad():
+            mean, var = x.mean(dims), x.var(dims, unbiased=False)
+            self.running_mean.mul_(1 - self.momentum).add_(mean, alpha=self.momentum)
+            self.running_var.mul_(1 - self.momentum).add_(var, alpha=self.momentum)
+            self.num_batches_tracked += 1
+        return F.batch_norm(x, None, None, self.weight, self.bias, training=True, eps=self.eps)
+
+
+class BatchNorm2dKeras(KerasMovingStats, nn.BatchNorm2d):
+    """`nn.BatchNorm2d` with Keras' moving-variance update (see `KerasMovingStats`)."""
+
+
+class BatchNorm1dKeras(KerasMovingStats, nn.BatchNorm1d):
+    """`nn.BatchNorm1d` with Keras' moving-variance update (see `KerasMovingStats`)."""

@@ -80,6 +80,8 @@ class TorchTwin:
             loss.backward()
         grads = {}
         for node, param, _ in self.spec.parameters():
+            if param in node.layer_type.non_trainable_params:  # state (buffers), never a gradient
+                continue
             p = self.model.get_parameter(self._native_key(node, param))
             if p.grad is not None:
                 grads[f"{node.name}.{param}"] = registry()[node.type].from_native(node, param, p.grad.cpu().numpy())

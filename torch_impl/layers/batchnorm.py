@@ -1,0 +1,26 @@
+"""batchnorm → `BatchNormKeras`, an `nn.BatchNorm2d` / `nn.BatchNorm1d` whose training-mode update
+keeps the spec's (Keras') biased moving variance; torch `momentum` = 1 − the spec's.
+
+Parameters and buffers are `nn.BatchNorm*`'s: `weight` = gamma, `bias` = beta, `running_mean`,
+`running_var`. A frozen layer is kept in eval mode by the generated model's `train()`.
+"""
+from ..modules import BatchNorm1dKeras, BatchNorm2dKeras, KerasMovingStats
+from .base import TorchLayer, register
+
+
+@register
+class BatchNorm(TorchLayer):
+    type = "batchnorm"
+    frozen_runs_in_eval = True  # Keras 3: a frozen batchnorm normalises with its moving statistics
+    native_names = {"gamma": "weight", "beta": "bias", "moving_mean": "running_mean", "moving_variance": "running_var"}
+
+    def _cls(self, node):
+        return BatchNorm2dKeras if len(node.in_shapes[0]) == 3 else BatchNorm1dKeras
+
+    def helpers(self, node):
+        return [KerasMovingStats, self._cls(node)]
+
+    def constructor(self, node):
+        c = node.cfg
+        # 1 - momentum in float64 then rounded, so 0.99 gives 0.01, not 0.010000000000000009
+        return f"{self._cls(node).__name__}({node.in_shapes[0][-1]}, eps={c['epsilon']!r}, momentum={round(1 - c['momentum'], 12)!r})"
