@@ -335,6 +335,11 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
     worst = int(np.argmax(rel)) if rel else 0
     checks = [compare_arrays(f"loss[step {worst}]", a[worst:worst + 1], b[worst:worst + 1], tol_loss)]
     wt, wp = twins["tf"].get_weights(), twins["torch"].get_weights()
-    checks += [compare_arrays(f"param:{k}", wt[k], wp[k], tol_param) for k in wt]
+    # a parameter is judged at the scale of its layer's largest parameter (see tolerance.py)
+    layer_scale = {}
+    for k, v in wp.items():
+        layer = k.split(".")[0]
+        layer_scale[layer] = max(layer_scale.get(layer, 0.0), float(np.abs(v).max(initial=0.0)))
+    checks += [compare_arrays(f"param:{k}", wt[k], wp[k], tol_param, scale_floor=layer_scale[k.split(".")[0]]) for k in wt]
     passed = stopped is None and all(c.passed for c in checks) and max(rel, default=0.0) <= tol_loss
     return TrainConformance(spec.id, len(a), optimizer, [float(r) for r in rel], checks, passed, stopped)
