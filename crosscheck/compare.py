@@ -16,6 +16,7 @@ run on the spec's dropout-free training path: the same spec with every dropout r
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -73,29 +74,30 @@ def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8
             weights = calibrated_batchnorm(train_twins[1], weights, make_batch(spec, batch, seed + 1)[0])
     tf_twin.set_weights(weights)
     torch_twin.set_weights(weights)
-    tol_out, tol_loss, tol_grad = spec_tolerances(spec)
 
-    checks = [compare_arrays("logits", tf_twin.forward(x), torch_twin.forward(x), tol_out)]
+    checks = [compare_arrays("logits", tf_twin.forward(x), torch_twin.forward(x), TOL_OUTPUT)]
     if spec.loss:
         loss_tf, grads_tf = tf_twin.loss_and_grads(x, labels)
         loss_pt, grads_pt = torch_twin.loss_and_grads(x, labels)
-        checks.append(compare_arrays("loss", loss_tf, loss_pt, tol_loss))
+        checks.append(compare_arrays("loss", loss_tf, loss_pt, TOL_LOSS))
         for node in spec.nodes:
             for param in node.trainable_params():
                 key = f"{node.name}.{param}"
                 if key not in grads_tf or key not in grads_pt:
                     missing = [f for f, g in (("tf", grads_tf), ("torch", grads_pt)) if key not in g]
-                    checks.append(Check(f"grad:{key}", np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, tol_grad, False,
+                    checks.append(Check(f"grad:{key}", np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, TOL_GRAD, False,
                                         f"no gradient from {', '.join(missing)}"))
                     continue
-                checks.append(compare_arrays(f"grad:{key}", grads_tf[key], grads_pt[key], tol_grad))
+                checks.append(compare_arrays(f"grad:{key}", grads_tf[key], grads_pt[key], TOL_GRAD))
 
+    checks = rounding_floor_recheck(spec, torch_twin, checks, weights, x, labels)
     first = None
     if not all(c.passed for c in checks):
         first = first_divergent_layer(spec, tf_twin, torch_twin, x, checks)
     elif has_training_mode(spec):
         train_spec, train_tf, train_pt = train_twins or _dropout_free(spec, tf_twin, torch_twin)
         train_checks = training_checks(train_spec, train_tf, train_pt, weights, x, labels)
+        train_checks = rounding_floor_recheck(train_spec, train_pt, train_checks, weights, x, labels, training=True)
         checks += train_checks
         if not all(c.passed for c in train_checks):
             first = first_divergent_layer(train_spec, train_tf, train_pt, x, train_checks, training=True, weights=weights)
@@ -103,12 +105,61 @@ def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8
     return SpecResult(spec.id, passed, checks, first, seconds=time.perf_counter() - start)
 
 
-def spec_tolerances(spec: Spec) -> tuple[float, float, float]:
-    """(output, loss, gradient) tolerances: the project's, unless the spec's `conformance` section
-    records a deep net's float32 rounding floor above them (measured against a float64 reference,
-    see spec/SEMANTICS.md "Conformance policy"); the loss takes the output tolerance."""
-    c = spec.raw.get("conformance", {})
-    return c.get("output_tolerance", TOL_OUTPUT), c.get("output_tolerance", TOL_LOSS), c.get("grad_tolerance", TOL_GRAD)
+FLOOR_FACTOR = 3.0
+
+
+def measure(spec: Spec, twin, weights, x, labels, training: bool = False, grads: bool = True) -> dict[str, np.ndarray]:
+    """What the checks compare, from one twin, keyed by check name (without loss and gradients
+    when `grads` is false); the twin is left holding `weights`."""
+    p = "train:" if training else ""
+    twin.set_weights(weights)
+    out = {f"{p}logits": twin.forward(x, training=training)}
+    if training:
+        after = twin.get_weights()
+        out.update({f"train:{n.name}.{q}": after[f"{n.name}.{q}"] for n in spec.nodes for q in n.layer_type.non_trainable_params})
+        twin.set_weights(weights)
+    if spec.loss and grads:
+        loss, gradients = twin.loss_and_grads(x, labels, training=training)
+        out[f"{p}loss"] = loss
+        out.update({f"{p}grad:{k}": g for k, g in gradients.items()})
+    twin.set_weights(weights)
+    return out
+
+
+def rounding_floor_recheck(spec: Spec, torch_twin, checks: list[Check], weights, x, labels, training=False) -> list[Check]:
+    """Failing checks judged again against the float32 rounding floor of the computation itself.
+
+    The floor is how far the torch twin in float32 is from the *same* torch twin in float64 (same
+    weights, same inputs), measured in the check's own scale. A check whose TF-vs-torch error is
+    within FLOOR_FACTOR x that floor passes, with a note giving both numbers: the twins differ no
+    more than float32 rounding makes either differ from the exact result. Deep nets need this
+    (ResNet50's gradients are sums of many terms of both signs, and a ReLU or max-pool decision
+    flipped by a 1e-6 rounding difference moves a whole term), and it stays strict: a twin that
+    computes something else is far from the other twin but not from its own float64 run.
+    """
+    failing = {c.name for c in checks if not c.passed and np.isfinite(c.max_scaled)}
+    if not failing:
+        return checks
+    ref_twin = copy.copy(torch_twin)  # the very model under test, computing in float64
+    ref_twin.model = copy.deepcopy(torch_twin.model)
+    ref_twin.to_float64()
+    grads = any("grad:" in n or n.endswith("loss") for n in failing)
+    try:
+        ref = measure(spec, ref_twin, weights, x, labels, training, grads)
+    except RuntimeError as e:  # a twin that cannot run in float64 (e.g. it pins float32 tensors): no floor, checks stand
+        return [dataclasses.replace(c, note=f"no float64 reference ({str(e).splitlines()[0]})") if c.name in failing else c
+                for c in checks]
+    own = measure(spec, torch_twin, weights, x, labels, training, grads)
+    out = []
+    for c in checks:
+        if c.name in failing and c.name in ref:
+            floor = compare_arrays(c.name, own[c.name], ref[c.name], c.tol, c.scale).max_scaled
+            ok = c.max_scaled <= FLOOR_FACTOR * floor
+            c = dataclasses.replace(c, passed=ok, note=(
+                f"max_scaled {c.max_scaled:.2e} > tol {c.tol:g}; float32 rounding floor {floor:.2e} (torch float32 vs float64): "
+                + (f"within {FLOOR_FACTOR:g}x, passes" if ok else f"more than {FLOOR_FACTOR:g}x, fails")))
+        out.append(c)
+    return out
 
 
 def calibrated_batchnorm(tf_twin, weights: dict, x: np.ndarray) -> dict:
@@ -143,30 +194,18 @@ def _dropout_free(spec: Spec, tf_twin, torch_twin):
 def training_checks(spec: Spec, tf_twin, torch_twin, weights, x, labels) -> list[Check]:
     """Training-mode output, moving statistics after one forward, loss and gradients; each run
     starts from `weights`, and the twins are left holding `weights`."""
-    tol_out, tol_loss, tol_grad = spec_tolerances(spec)
-    for twin in (tf_twin, torch_twin):
-        twin.set_weights(weights)
-    checks = [compare_arrays("train:logits", tf_twin.forward(x, training=True), torch_twin.forward(x, training=True), tol_out)]
-    after_tf, after_pt = tf_twin.get_weights(), torch_twin.get_weights()
+    a = measure(spec, tf_twin, weights, x, labels, training=True)
+    b = measure(spec, torch_twin, weights, x, labels, training=True)
+    checks = []
+    for name, value in b.items():
+        if not name.startswith("train:grad:"):
+            checks.append(compare_arrays(name, a[name], value, TOL_LOSS if name == "train:loss" else TOL_OUTPUT))
     for node in spec.nodes:
-        for param in node.layer_type.non_trainable_params:
-            key = f"{node.name}.{param}"
-            checks.append(compare_arrays(f"train:{key}", after_tf[key], after_pt[key], tol_out))
-    if spec.loss:
-        for twin in (tf_twin, torch_twin):
-            twin.set_weights(weights)
-        loss_tf, grads_tf = tf_twin.loss_and_grads(x, labels, training=True)
-        loss_pt, grads_pt = torch_twin.loss_and_grads(x, labels, training=True)
-        checks.append(compare_arrays("train:loss", loss_tf, loss_pt, tol_loss))
-        for node in spec.nodes:
-            keys = [f"{node.name}.{param}" for param in node.trainable_params()]
-            # A bias feeding a training-mode batchnorm has an exactly-zero gradient: judge it at
-            # the scale of its layer's gradients (crosscheck.tolerance).
-            layer_scale = max((float(np.abs(grads_pt[k]).max(initial=0.0)) for k in keys), default=0.0)
-            for key in keys:
-                checks.append(compare_arrays(f"train:grad:{key}", grads_tf[key], grads_pt[key], tol_grad, layer_scale))
-    for twin in (tf_twin, torch_twin):
-        twin.set_weights(weights)
+        keys = [f"train:grad:{node.name}.{param}" for param in node.trainable_params()]
+        # A bias feeding a training-mode batchnorm has an exactly-zero gradient: judge it at the
+        # scale of its layer's gradients (crosscheck.tolerance).
+        layer_scale = max((float(np.abs(b[k]).max(initial=0.0)) for k in keys), default=0.0)
+        checks += [compare_arrays(k, a[k], b[k], TOL_GRAD, layer_scale) for k in keys]
     return checks
 
 
@@ -174,7 +213,6 @@ def first_divergent_layer(spec: Spec, tf_twin, torch_twin, x, checks: list[Check
                           weights=None) -> str | None:
     """The first layer whose output differs (in the given mode), else the layer nearest the output
     whose gradient or moving statistic does. In training mode each run starts from `weights`."""
-    tol_output = spec_tolerances(spec)[0]
     outs = []
     for twin in (tf_twin, torch_twin):
         if weights is not None:
@@ -184,7 +222,7 @@ def first_divergent_layer(spec: Spec, tf_twin, torch_twin, x, checks: list[Check
             twin.set_weights(weights)
     outs_tf, outs_pt = outs
     for node in spec.nodes:
-        if not compare_arrays(node.name, outs_tf[node.name], outs_pt[node.name], tol_output).passed:
+        if not compare_arrays(node.name, outs_tf[node.name], outs_pt[node.name], TOL_OUTPUT).passed:
             return node.name
     failing = {_layer_of(c.name) for c in checks if not c.passed and "." in c.name}
     for node in reversed(spec.nodes):

@@ -169,14 +169,6 @@ def schema() -> dict:
                 },
             },
             "reported": {"type": "object"},
-            # Tolerances above the project's, only where a deep net's float32 rounding floor
-            # (each twin against a float64 reference) is above them; `note` records the measurement.
-            "conformance": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["note"],
-                "properties": {"output_tolerance": _POS, "grad_tolerance": _POS, "note": {"type": "string"}},
-            },
         },
         "$defs": {"layer": layer_schema(), "initializer": initializers.schema(),
                   "blocks": blocks.schema(IDENTIFIER)[0], "block_use": blocks.schema(IDENTIFIER)[1]},

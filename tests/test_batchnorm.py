@@ -74,3 +74,18 @@ def test_first_divergent_layer_finds_a_wrong_moving_variance_update():
     failed = {c.name for c in result.checks if not c.passed}
     assert failed == {"train:bn.moving_variance"}, failed
     assert result.first_divergent_layer == "bn"
+
+
+def test_first_divergent_layer_on_an_rgb_spec_names_the_batchnorm_with_torchs_default_epsilon():
+    """Negative control on cifar10_tf2: a hand port that keeps torch's eps=1e-5 in bn1."""
+    from spec import load_spec
+    from torch_impl.codegen import generate
+
+    spec = load_spec("cifar10_tf2")
+    source = generate(spec)
+    old = "self.bn1 = BatchNorm2dKeras(64, eps=0.001, momentum=0.01)"
+    assert old in source
+    broken = TorchTwin(spec, "cpu", source=source.replace(old, "self.bn1 = BatchNorm2dKeras(64, eps=1e-05, momentum=0.01)"))
+    result = compare_twins(spec, TFTwin(spec, "cpu"), broken, batch=4)
+    assert not result.passed
+    assert result.first_divergent_layer == "bn1"

@@ -7,6 +7,7 @@ project. `crosscheck` runs exactly this source (see `torch_impl.twin`).
 from __future__ import annotations
 
 import inspect
+import textwrap
 
 from spec import Spec, SpecError
 from spec.schema import describe_loss
@@ -81,13 +82,12 @@ def generate(spec: Spec) -> str:
                   "        return (", "            " + "\n            + ".join(reg_terms), "        )"]
     frozen_eval = [n.name for n in spec.nodes if not n.trainable and registry()[n.type].frozen_runs_in_eval]
     if frozen_eval:
+        names = textwrap.wrap(" ".join(f'"{n}",' for n in frozen_eval), 96)
         lines += ["", "    def train(self, mode=True):",
                   '        """Frozen batchnorm layers stay in inference mode while the model trains (Keras 3)."""',
-                  "        super().train(mode)",
-                  f"        for name in {tuple(frozen_eval)!r}:" if len(frozen_eval) > 1 else f"        self.{frozen_eval[0]}.eval()"]
-        if len(frozen_eval) > 1:
-            lines.append("            getattr(self, name).eval()")
-        lines.append("        return self")
+                  "        super().train(mode)", "        for name in ("]
+        lines += [f"            {chunk}" for chunk in names]
+        lines += ["        ):", "            getattr(self, name).eval()", "        return self"]
     lines += ["", f"    def forward(self, {spec.input_name}):"]
     if is_spatial(spec.input_shape):
         lines.append(f"        {spec.input_name} = {spec.input_name}.permute(0, 3, 1, 2)  # NHWC -> NCHW")

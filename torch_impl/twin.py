@@ -29,6 +29,12 @@ class TorchTwin:
         self.module = module_from_source(self.source, f"{spec.id}_torch")
         self.device = torch_device(device)
         self.model = self.module.build_model().to(self.device)
+        self.dtype = torch.float32
+
+    def to_float64(self) -> None:
+        """Compute in float64 from now on (crosscheck's rounding-floor reference)."""
+        self.model.double()
+        self.dtype = torch.float64
 
     # -- weights -------------------------------------------------------------------------
     def _native_key(self, node, param: str) -> str:
@@ -45,7 +51,8 @@ class TorchTwin:
         state = self.model.state_dict()
         return {
             f"{node.name}.{param}": registry()[node.type].from_native(
-                node, param, state[self._native_key(node, param)].detach().cpu().numpy()
+                # a copy: on CPU .numpy() shares memory with the module, which set_weights overwrites
+                node, param, state[self._native_key(node, param)].detach().cpu().numpy().copy()
             )
             for node, param, _ in self.spec.parameters()
         }
@@ -62,7 +69,8 @@ class TorchTwin:
 
     # -- running -------------------------------------------------------------------------
     def _tensor(self, a: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(a)).to(self.device)
+        t = torch.from_numpy(np.ascontiguousarray(a)).to(self.device)
+        return t.to(self.dtype) if t.is_floating_point() else t
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         self.model.train(training)

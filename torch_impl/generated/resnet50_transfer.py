@@ -724,7 +724,19 @@ class Resnet50Transfer(nn.Module):
     def train(self, mode=True):
         """Frozen batchnorm layers stay in inference mode while the model trains (Keras 3)."""
         super().train(mode)
-        for name in ('bn_conv1', 'bn2a_branch2a', 'bn2a_branch2b', 'bn2a_branch2c', 'bn2a_branch1', 'bn2b_branch2a', 'bn2b_branch2b', 'bn2b_branch2c', 'bn2c_branch2a', 'bn2c_branch2b', 'bn2c_branch2c', 'bn3a_branch2a', 'bn3a_branch2b', 'bn3a_branch2c', 'bn3a_branch1', 'bn3b_branch2a', 'bn3b_branch2b', 'bn3b_branch2c', 'bn3c_branch2a', 'bn3c_branch2b', 'bn3c_branch2c', 'bn3d_branch2a', 'bn3d_branch2b', 'bn3d_branch2c', 'bn4a_branch2a', 'bn4a_branch2b', 'bn4a_branch2c', 'bn4a_branch1', 'bn4b_branch2a', 'bn4b_branch2b', 'bn4b_branch2c', 'bn4c_branch2a', 'bn4c_branch2b', 'bn4c_branch2c', 'bn4d_branch2a', 'bn4d_branch2b', 'bn4d_branch2c', 'bn4e_branch2a', 'bn4e_branch2b', 'bn4e_branch2c', 'bn4f_branch2a', 'bn4f_branch2b', 'bn4f_branch2c', 'bn5a_branch2a', 'bn5a_branch2b', 'bn5a_branch2c', 'bn5a_branch1', 'bn5b_branch2a', 'bn5b_branch2b', 'bn5b_branch2c', 'bn5c_branch2a', 'bn5c_branch2b', 'bn5c_branch2c'):
+        for name in (
+            "bn_conv1", "bn2a_branch2a", "bn2a_branch2b", "bn2a_branch2c", "bn2a_branch1", "bn2b_branch2a",
+            "bn2b_branch2b", "bn2b_branch2c", "bn2c_branch2a", "bn2c_branch2b", "bn2c_branch2c",
+            "bn3a_branch2a", "bn3a_branch2b", "bn3a_branch2c", "bn3a_branch1", "bn3b_branch2a",
+            "bn3b_branch2b", "bn3b_branch2c", "bn3c_branch2a", "bn3c_branch2b", "bn3c_branch2c",
+            "bn3d_branch2a", "bn3d_branch2b", "bn3d_branch2c", "bn4a_branch2a", "bn4a_branch2b",
+            "bn4a_branch2c", "bn4a_branch1", "bn4b_branch2a", "bn4b_branch2b", "bn4b_branch2c",
+            "bn4c_branch2a", "bn4c_branch2b", "bn4c_branch2c", "bn4d_branch2a", "bn4d_branch2b",
+            "bn4d_branch2c", "bn4e_branch2a", "bn4e_branch2b", "bn4e_branch2c", "bn4f_branch2a",
+            "bn4f_branch2b", "bn4f_branch2c", "bn5a_branch2a", "bn5a_branch2b", "bn5a_branch2c",
+            "bn5a_branch1", "bn5b_branch2a", "bn5b_branch2b", "bn5b_branch2c", "bn5c_branch2a",
+            "bn5c_branch2b", "bn5c_branch2c",
+        ):
             getattr(self, name).eval()
         return self
 

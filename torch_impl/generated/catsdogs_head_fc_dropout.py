@@ -1,0 +1,129 @@
+"""catsdogs_head_fc_dropout: PyTorch twin.
+
+Generated from spec/models/catsdogs_head_fc_dropout.json by `crosscheck generate catsdogs_head_fc_dropout --framework torch`; do not edit.
+Input: (batch, 100, 100, 3) float32, channels last like the spec; computed channels first inside.
+"""
+import math  # noqa: F401  (used by some initialisers)
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class KerasMovingStats:
+    """Training-mode batch norm whose moving statistics follow Keras: the running variance takes
+    the *biased* batch variance (torch's own update uses the unbiased one). The output is torch's
+    `F.batch_norm` on the batch statistics; `momentum` is torch's (= 1 − Keras' momentum)."""
+
+    def forward(self, x):
+        if not self.training:
+            return super().forward(x)
+        dims = [0, *range(2, x.dim())]
+        with torch.no_grad():
+            mean, var = x.mean(dims), x.var(dims, unbiased=False)
+            self.running_mean.mul_(1 - self.momentum).add_(mean, alpha=self.momentum)
+            self.running_var.mul_(1 - self.momentum).add_(var, alpha=self.momentum)
+            self.num_batches_tracked += 1
+        return F.batch_norm(x, None, None, self.weight, self.bias, training=True, eps=self.eps)
+
+
+class BatchNorm2dKeras(KerasMovingStats, nn.BatchNorm2d):
+    """`nn.BatchNorm2d` with Keras' moving-variance update (see `KerasMovingStats`)."""
+
+
+class FlattenChannelsLast(nn.Module):
+    """Flatten in channels-last order, as TensorFlow: NCHW is moved to NHWC first."""
+
+    def forward(self, x):
+        if x.dim() == 4:
+            x = x.permute(0, 2, 3, 1)
+        return x.flatten(1)
+
+
+class CatsdogsHeadFcDropout(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 32, kernel_size=3)
+        self.pool1 = nn.MaxPool2d(2)
+        self.bn1 = BatchNorm2dKeras(32, eps=0.001, momentum=0.01)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(32, 32, kernel_size=3)
+        self.pool2 = nn.MaxPool2d(2)
+        self.bn2 = BatchNorm2dKeras(32, eps=0.001, momentum=0.01)
+        self.relu2 = nn.ReLU()
+        self.conv3 = nn.Conv2d(32, 64, kernel_size=3)
+        self.pool3 = nn.MaxPool2d(2)
+        self.bn3 = BatchNorm2dKeras(64, eps=0.001, momentum=0.01)
+        self.relu3 = nn.ReLU()
+        self.flatten = FlattenChannelsLast()
+        self.fc1 = nn.Linear(6400, 100)
+        self.fc1_relu = nn.ReLU()
+        self.drop1 = nn.Dropout(0.5)
+        self.fc2 = nn.Linear(100, 100)
+        self.fc2_relu = nn.ReLU()
+        self.drop2 = nn.Dropout(0.5)
+        self.out = nn.Linear(100, 1)
+        self.prob = nn.Sigmoid()
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """The spec's initialisers, drawn by torch (crosscheck loads shared weights instead)."""
+        nn.init.xavier_uniform_(self.conv1.weight)
+        nn.init.zeros_(self.conv1.bias)
+        nn.init.ones_(self.bn1.weight)
+        nn.init.zeros_(self.bn1.bias)
+        nn.init.zeros_(self.bn1.running_mean)
+        nn.init.ones_(self.bn1.running_var)
+        nn.init.xavier_uniform_(self.conv2.weight)
+        nn.init.zeros_(self.conv2.bias)
+        nn.init.ones_(self.bn2.weight)
+        nn.init.zeros_(self.bn2.bias)
+        nn.init.zeros_(self.bn2.running_mean)
+        nn.init.ones_(self.bn2.running_var)
+        nn.init.xavier_uniform_(self.conv3.weight)
+        nn.init.zeros_(self.conv3.bias)
+        nn.init.ones_(self.bn3.weight)
+        nn.init.zeros_(self.bn3.bias)
+        nn.init.zeros_(self.bn3.running_mean)
+        nn.init.ones_(self.bn3.running_var)
+        nn.init.xavier_uniform_(self.fc1.weight)
+        nn.init.zeros_(self.fc1.bias)
+        nn.init.xavier_uniform_(self.fc2.weight)
+        nn.init.zeros_(self.fc2.bias)
+        nn.init.xavier_uniform_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def forward(self, image):
+        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        conv1 = self.conv1(image)
+        pool1 = self.pool1(conv1)
+        bn1 = self.bn1(pool1)
+        relu1 = self.relu1(bn1)
+        conv2 = self.conv2(relu1)
+        pool2 = self.pool2(conv2)
+        bn2 = self.bn2(pool2)
+        relu2 = self.relu2(bn2)
+        conv3 = self.conv3(relu2)
+        pool3 = self.pool3(conv3)
+        bn3 = self.bn3(pool3)
+        relu3 = self.relu3(bn3)
+        flatten = self.flatten(relu3)
+        fc1 = self.fc1(flatten)
+        fc1_relu = self.fc1_relu(fc1)
+        drop1 = self.drop1(fc1_relu)
+        fc2 = self.fc2(drop1)
+        fc2_relu = self.fc2_relu(fc2)
+        drop2 = self.drop2(fc2_relu)
+        out = self.out(drop2)
+        prob = self.prob(out)
+        return prob
+
+
+def build_model():
+    return CatsdogsHeadFcDropout()
+
+
+def loss_fn(labels, outputs):
+    """Spec loss `binary_cross_entropy` (from_logits=False), mean over the batch."""
+    probs = outputs.clamp(1e-7, 1.0 - 1e-7)
+    return torch.mean(-(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs)))

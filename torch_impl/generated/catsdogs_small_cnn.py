@@ -1,0 +1,65 @@
+"""catsdogs_small_cnn: PyTorch twin.
+
+Generated from spec/models/catsdogs_small_cnn.json by `crosscheck generate catsdogs_small_cnn --framework torch`; do not edit.
+Input: (batch, 100, 100, 3) float32, channels last like the spec; computed channels first inside.
+"""
+import math  # noqa: F401  (used by some initialisers)
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class CatsdogsSmallCnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, kernel_size=3, padding=1)
+        self.relu1 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2)
+        self.conv2 = nn.Conv2d(16, 32, kernel_size=3, padding=1)
+        self.relu2 = nn.ReLU()
+        self.pool2 = nn.MaxPool2d(2)
+        self.conv3 = nn.Conv2d(32, 64, kernel_size=3, padding=1)
+        self.relu3 = nn.ReLU()
+        self.pool3 = nn.MaxPool2d(2)
+        self.gap = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.fc = nn.Linear(64, 1)
+        self.prob = nn.Sigmoid()
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """The spec's initialisers, drawn by torch (crosscheck loads shared weights instead)."""
+        nn.init.xavier_uniform_(self.conv1.weight)
+        nn.init.zeros_(self.conv1.bias)
+        nn.init.xavier_uniform_(self.conv2.weight)
+        nn.init.zeros_(self.conv2.bias)
+        nn.init.xavier_uniform_(self.conv3.weight)
+        nn.init.zeros_(self.conv3.bias)
+        nn.init.xavier_uniform_(self.fc.weight)
+        nn.init.zeros_(self.fc.bias)
+
+    def forward(self, image):
+        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        conv1 = self.conv1(image)
+        relu1 = self.relu1(conv1)
+        pool1 = self.pool1(relu1)
+        conv2 = self.conv2(pool1)
+        relu2 = self.relu2(conv2)
+        pool2 = self.pool2(relu2)
+        conv3 = self.conv3(pool2)
+        relu3 = self.relu3(conv3)
+        pool3 = self.pool3(relu3)
+        gap = self.gap(pool3)
+        fc = self.fc(gap)
+        prob = self.prob(fc)
+        return prob
+
+
+def build_model():
+    return CatsdogsSmallCnn()
+
+
+def loss_fn(labels, outputs):
+    """Spec loss `binary_cross_entropy` (from_logits=False), mean over the batch."""
+    probs = outputs.clamp(1e-7, 1.0 - 1e-7)
+    return torch.mean(-(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs)))
