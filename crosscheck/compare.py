@@ -236,8 +236,25 @@ def _layer_of(check_name: str) -> str:
     return check_name.rsplit(":", 1)[-1].split(".")[0]
 
 
-def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int = 8) -> SpecResult:
+def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int = 8, onnx: bool = False) -> SpecResult:
+    """With `onnx`, also export both twins and add the ONNX Runtime parity checks (`onnx:*`)."""
     from tf_impl.twin import TFTwin
     from torch_impl.twin import TorchTwin
 
-    return compare_twins(spec, TFTwin(spec, device), TorchTwin(spec, device), seed=seed, batch=batch)
+    tf_twin, torch_twin = TFTwin(spec, device), TorchTwin(spec, device)
+    result = compare_twins(spec, tf_twin, torch_twin, seed=seed, batch=batch)
+    if onnx:
+        from .onnx_export import parity_checks
+
+        start = time.perf_counter()
+        # Whatever compare_twins left (its conformance weights, or state a training-mode check moved),
+        # both twins hold the same weights for the exports.
+        torch_twin.set_weights(tf_twin.get_weights())
+        try:
+            result.checks += parity_checks(spec, tf_twin, torch_twin, seed=seed, device=device)
+        except Exception as e:  # an exporter that cannot handle the spec is a failed check, not a crash
+            note = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+            result.checks.append(Check("onnx:export", np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, TOL_OUTPUT, False, note))
+        result.passed = result.passed and all(c.passed for c in result.checks)
+        result.seconds += time.perf_counter() - start
+    return result

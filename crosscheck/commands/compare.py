@@ -13,6 +13,8 @@ def add_arguments(parser):
     parser.add_argument("specs", nargs="+", metavar="PATH_OR_ID")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--batch", type=int, default=8, help="batch size of the random inputs (default 8)")
+    parser.add_argument("--onnx", action="store_true",
+                        help="also export both twins to ONNX and check ORT vs native at batch 1 and 32 (onnx:* checks)")
     parser.add_argument("--train-steps", type=int, metavar="N",
                         help="also train both twins N steps in lockstep on MNIST (same weights, batches, dropout "
                              "masks) and compare every step's loss and all parameters after N steps")
@@ -32,7 +34,7 @@ def run(args) -> int:
     specs = load_specs(args.specs)
     apply_threads(args)
     environment.conformance_mode()
-    results = [compare_spec(s, seed=args.seed, device=args.device, batch=args.batch) for s in specs]
+    results = [compare_spec(s, seed=args.seed, device=args.device, batch=args.batch, onnx=args.onnx) for s in specs]
     trained = [_train_conformance(s, args) for s in specs] if args.train_steps else []
     if args.json:
         json.dump({"results": [r.as_dict() for r in results], "training": [t.as_dict() for t in trained]},

@@ -11,6 +11,7 @@ ORDER = 6
 def add_arguments(parser):
     parser.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default ./reports)")
     parser.add_argument("specs", nargs="*", metavar="PATH_OR_ID", help="default: every spec of the zoo")
+    parser.add_argument("--no-onnx", action="store_true", help="skip the ONNX export and ORT parity checks")
     add_seed(parser)
     add_device(parser)
 
@@ -33,7 +34,7 @@ def run(args) -> int:
         except SpecError as e:
             results.append(SpecResult(item, False, error="; ".join(e.lines())))
             continue
-        r = compare_spec(spec, seed=args.seed, device=args.device)
+        r = compare_spec(spec, seed=args.seed, device=args.device, onnx=not args.no_onnx)
         tqdm.write(format_result(r))
         results.append(r)
     env = environment.describe(tf_device(args.device), str(torch_device(args.device)))

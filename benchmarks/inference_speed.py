@@ -1,0 +1,140 @@
+"""Inference latency and throughput of one spec, every way this project can run it, side by side.
+
+Runners: native TF (the generated Keras model under `tf.function`), native torch (eager, and
+`torch.compile` where it compiles), ONNX Runtime on the TF export and on the torch export. All
+start from the same neutral weights and see the same input; each call includes getting the
+output back as a NumPy array. The runners are timed in interleaved rounds (each round times every
+runner once) so a change in machine load hits all of them alike; the figure is the median
+per-call latency over all rounds. Not a test: nothing is asserted.
+
+    .venv/bin/python benchmarks/inference_speed.py [--specs ltfn6_convnet_he eager_mnist_cnn]
+        [--batches 1 64] [--rounds 15] [--min-time 0.05] [--device cpu] [--threads 1]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import crosscheck  # noqa: E402,F401  (triton before TensorFlow)
+
+
+def runners(spec, weights, device: str, tmp: Path, threads: int) -> dict:
+    """name → (callable taking a NumPy batch and returning a NumPy array, or the reason it is n/a)."""
+    import numpy as np
+    import tensorflow as tf
+    import torch
+
+    from crosscheck.onnx_export import export_model, make_twin, run_session, session
+
+    tf_twin = make_twin(spec, "tf", device, weights)
+    torch_twin = make_twin(spec, "torch", device, weights)
+    keras_model = tf_twin.model
+    serve = tf.function(lambda x: keras_model(x, training=False), reduce_retracing=True)
+    model = torch_twin.model.eval()
+    dev = torch_twin.device
+
+    def tf_run(x):
+        with tf.device(tf_twin.device):
+            return serve(tf.constant(x)).numpy()
+
+    def torch_runner(m):
+        def run(x):
+            with torch.inference_mode():
+                return m(torch.from_numpy(x).to(dev)).cpu().numpy()
+        return run
+
+    out = {"tf (tf.function)": tf_run, "torch eager": torch_runner(model)}
+    try:
+        compiled = torch_runner(torch.compile(model))
+        compiled(np.zeros((2, *spec.input_shape), np.float32))  # compile now, so a failure shows here
+        out["torch.compile"] = compiled
+    except Exception as e:  # inductor needs a working C++ toolchain; report why it is missing
+        out["torch.compile"] = f"n/a ({type(e).__name__}: {str(e).strip().splitlines()[0][:80]})"
+    for fw in ("tf", "torch"):
+        path = export_model(spec, fw, make_twin(spec, fw, "cpu", weights), tmp / f"{spec.id}_{fw}.onnx")
+        sess = session(path, device, threads)
+        out[f"ORT ({fw} export, {sess.get_providers()[0].replace('ExecutionProvider', '')})"] = (
+            lambda x, sess=sess: run_session(sess, x))
+    return out
+
+
+def time_call(fn, x, min_time: float) -> float:
+    """Seconds per call: repeat until `min_time` has passed, return the mean of that burst."""
+    n, start = 0, time.perf_counter()
+    while True:
+        fn(x)
+        n += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_time:
+            return elapsed / n
+
+
+def main(argv=None) -> int:
+    import numpy as np
+    import onnxruntime
+    import tensorflow as tf
+    import torch
+
+    from crosscheck.compare import make_batch
+    from spec import init_weights, load_spec
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--specs", nargs="+", default=["ltfn6_convnet_he", "eager_mnist_cnn"])
+    parser.add_argument("--batches", nargs="+", type=int, default=[1, 64])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--min-time", type=float, default=0.05, help="seconds per runner per round")
+    parser.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="intra-op threads of every runner (default 1: comparable, and stable on a shared machine)")
+    args = parser.parse_args(argv)
+    # Before any TensorFlow op runs, or TF ignores it. No conformance mode: deployments do not pay for determinism.
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    torch.set_num_threads(args.threads)
+
+    print("# Inference speed\n")
+    print(f"`benchmarks/inference_speed.py --specs {' '.join(args.specs)} --batches {' '.join(map(str, args.batches))} "
+          f"--rounds {args.rounds} --min-time {args.min_time} --device {args.device} --threads {args.threads}`\n")
+    print(f"CPU cores: {os.cpu_count()}; {args.threads} intra-op thread(s) per runner; tensorflow {tf.__version__}, "
+          f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}. Median latency over {args.rounds} "
+          "interleaved rounds; throughput = batch / latency; ratio = latency / the fastest runner's.\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec_id in args.specs:
+            spec = load_spec(spec_id)
+            weights = init_weights(spec, 0)
+            run = runners(spec, weights, args.device, Path(tmp), args.threads)
+            live = {k: v for k, v in run.items() if callable(v)}
+            for batch in args.batches:
+                x, _ = make_batch(spec, batch, seed=0)
+                ref = live["torch eager"](x)
+                for name, fn in live.items():  # warm-up, and a sanity check that all agree
+                    for _ in range(3):
+                        y = fn(x)
+                    assert np.abs(y - ref).max() <= 1e-4 * max(np.abs(ref).max(), 1e-30), name
+                samples = {k: [] for k in live}
+                for _ in range(args.rounds):
+                    for name, fn in live.items():
+                        samples[name].append(time_call(fn, x, args.min_time))
+                lat = {k: statistics.median(v) for k, v in samples.items()}
+                best = min(lat.values())
+                print(f"## {spec_id}, batch {batch}\n")
+                print("| runner | latency (ms) | throughput (examples/s) | ratio to fastest |")
+                print("|---|---|---|---|")
+                for name in run:
+                    if name in lat:
+                        print(f"| {name} | {lat[name] * 1e3:.3f} | {batch / lat[name]:,.0f} | {lat[name] / best:.2f}× |")
+                    else:
+                        print(f"| {name} | {run[name]} | | |")
+                print(flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""ONNX export of both twins and ONNX Runtime parity (issue 4).
+
+Exports are slow (seconds each), so three representative specs cover every registered layer
+type: `eager_mnist_cnn` (valid conv, max pool, dropout, relu, flatten, dense), `dorian_mlp300`
+(softmax output, probabilities) and `MIXED` below (SAME conv with stride 2 and an uneven pad,
+batchnorm with non-trivial moving statistics, SAME max and average pooling, tanh, sigmoid, add,
+concat, zeropad2d, global average pooling, reshape). The report runs every spec of the zoo.
+"""
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pytest
+
+from crosscheck import cli
+from crosscheck.compare import make_batch
+from crosscheck.onnx_export import (DEFAULT_OPSET, PAIR_NAMES, ExportError, class_probabilities, export_model, make_twin,
+                                    metadata, parity_checks, parse_check_name, session)
+from spec import build_spec, init_weights, load_spec
+from spec.layers import registry
+
+MIXED = {
+    "id": "onnx_mixed",
+    "input": {"name": "pixels", "shape": [8, 8, 2]},
+    "layers": [
+        {"name": "conv_s2", "type": "conv2d", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"},
+        {"name": "norm", "type": "batchnorm"},
+        {"name": "act_a", "type": "tanh"},
+        {"name": "pool_avg", "type": "avgpool2d", "pool_size": 3, "strides": 2, "padding": "same", "inputs": ["pixels"]},
+        {"name": "proj", "type": "conv2d", "filters": 4, "kernel_size": 1},
+        {"name": "act_b", "type": "sigmoid"},
+        {"name": "merge", "type": "add", "inputs": ["act_a", "act_b"]},
+        {"name": "stack", "type": "concat", "inputs": ["merge", "pool_avg"]},
+        {"name": "padded", "type": "zeropad2d", "padding": [[0, 1], [1, 0]]},
+        {"name": "pool_max", "type": "maxpool2d", "pool_size": 3, "strides": 2, "padding": "same"},
+        {"name": "gap", "type": "global_avgpool2d"},
+        {"name": "regroup", "type": "reshape", "target_shape": [9, 6], "inputs": ["pool_max"]},
+        {"name": "flat", "type": "flatten"},
+        {"name": "both", "type": "concat", "inputs": ["flat", "gap"]},
+        {"name": "scores", "type": "dense", "units": 5},
+    ],
+    "loss": {"type": "softmax_cross_entropy"},
+    "data": {"dataset": "synthetic", "scale": "unit"},
+}
+SPECS = ["eager_mnist_cnn", "dorian_mlp300", "mixed"]
+
+
+def _spec(name):
+    return build_spec(MIXED, "onnx_mixed.json") if name == "mixed" else load_spec(name)
+
+
+def _weights(spec, seed):
+    """The spec's initial weights with moving statistics away from (0, 1), so an export that
+    normalised with batch statistics, or skipped batchnorm, would differ."""
+    weights = init_weights(spec, seed)
+    rng = np.random.default_rng(seed)
+    for key, value in weights.items():
+        if key.endswith(".moving_mean"):
+            weights[key] = rng.normal(0, 0.5, value.shape).astype(np.float32)
+        elif key.endswith(".moving_variance"):
+            weights[key] = rng.uniform(0.5, 2.0, value.shape).astype(np.float32)
+    return weights
+
+
+def test_representative_specs_cover_every_zoo_layer_type():
+    covered = {n.type for s in SPECS for n in _spec(s).nodes}
+    zoo = {n.type for sid in __import__("spec").spec_ids() for n in load_spec(sid).nodes}
+    assert zoo <= covered, f"not exported by these tests: {sorted(zoo - covered)}"
+    assert covered == set(registry()), f"layer types no export test covers: {sorted(set(registry()) - covered)}"
+
+
+@pytest.fixture(scope="module", params=SPECS)
+def exported(request, tmp_path_factory):
+    spec = _spec(request.param)
+    weights = _weights(spec, 3)
+    twins = {fw: make_twin(spec, fw, "cpu", weights) for fw in ("tf", "torch")}
+    out = tmp_path_factory.mktemp(spec.id)
+    paths = {fw: export_model(spec, fw, twins[fw], out / f"{spec.id}_{fw}.onnx") for fw in twins}
+    return spec, twins, paths
+
+
+def test_exports_pass_the_checker_with_one_interface_and_metadata(exported):
+    spec, _, paths = exported
+    for fw, path in paths.items():
+        onnx.checker.check_model(str(path), full_check=True)
+        model = onnx.load(str(path))
+        (inp,) = model.graph.input
+        dims = inp.type.tensor_type.shape.dim
+        assert inp.name == spec.input_name
+        assert not dims[0].HasField("dim_value") and dims[0].dim_param, f"{fw}: batch dimension is not dynamic"
+        assert tuple(d.dim_value for d in dims[1:]) == spec.input_shape  # NHWC, the logical layout
+        assert [o.name for o in model.graph.output] == [spec.output]
+        meta = metadata(model)
+        assert meta["spec_id"] == spec.id and meta["spec_sha256"] == spec.sha256()
+        assert meta["source_framework"] == {"tf": "tensorflow", "torch": "torch"}[fw]
+        assert meta["exporter"] == {"tf": "tf2onnx", "torch": "torch.onnx"}[fw]
+        assert meta["source_framework_version"] and meta["exporter_version"]
+        assert meta["opset"] == str(DEFAULT_OPSET)
+        assert {o.version for o in model.opset_import if o.domain in ("", "ai.onnx")} == {DEFAULT_OPSET}
+        # Inference mode: no dropout op survives (dropout is the identity).
+        assert "Dropout" not in {n.op_type for n in model.graph.node}
+
+
+def test_both_exports_take_the_same_array_under_the_same_name(exported):
+    spec, twins, paths = exported
+    x, _ = make_batch(spec, 5, seed=11)
+    feeds = {spec.input_name: x}
+    outs = [session(p, "cpu").run([spec.output], feeds)[0] for p in paths.values()]
+    assert outs[0].shape == outs[1].shape == (5, *spec.output_shape)
+    assert np.abs(outs[0] - outs[1]).max() <= 1e-5 * np.abs(outs[1]).max()
+
+
+def test_parity_every_pair_at_batch_1_and_32(exported):
+    spec, twins, _ = exported
+    checks = parity_checks(spec, twins["tf"], twins["torch"], seed=5, device="cpu")
+    names = {c.name for c in checks}
+    for batch in (1, 32):
+        for pair in ("onnx:tf-vs-native", "onnx:torch-vs-native", "onnx:tf-vs-torch"):
+            assert f"{pair}@b{batch}" in names
+            assert parse_check_name(f"{pair}@b{batch}") == (pair, batch)
+    assert len(checks) == 2 * len(PAIR_NAMES)
+    failed = [(c.name, c.max_scaled) for c in checks if not c.passed]
+    assert not failed, failed
+    assert not any(c.note for c in checks), "these specs pass at 1e-5 without the rounding-floor recheck"
+    assert all(c.tol == 1e-5 and c.scale > 0 for c in checks)
+
+
+def test_parity_detects_exports_of_different_weights():
+    """Negative control: the torch twin gets one bias changed by 1e-3 of the output scale."""
+    spec = load_spec("ltfn1_softmax")
+    weights = init_weights(spec, 0)
+    tf_twin = make_twin(spec, "tf", "cpu", weights)
+    weights = dict(weights)
+    bias = next(k for k in weights if k.endswith(".bias"))
+    weights[bias] = weights[bias] + np.float32(1e-3) * np.abs(tf_twin.forward(make_batch(spec, 4, 0)[0])).max()
+    torch_twin = make_twin(spec, "torch", "cpu", weights)
+    checks = {c.name: c for c in parity_checks(spec, tf_twin, torch_twin, seed=0, device="cpu", batches=(1,))}
+    assert not checks["onnx:tf-vs-torch@b1"].passed
+    assert "more than 3x, fails" in checks["onnx:tf-vs-torch@b1"].note  # the float64 floor does not excuse it
+    assert checks["onnx:tf-vs-native@b1"].passed and checks["onnx:torch-vs-native@b1"].passed
+
+
+def test_export_is_atomic_when_the_exporter_fails(tmp_path, monkeypatch):
+    spec = load_spec("ltfn5_convnet")
+    twin = make_twin(spec, "tf", "cpu", init_weights(spec, 0))
+    # A real exporter failure: at opset 5 tf2onnx emits a Cast the checker rejects.
+    with pytest.raises(ExportError, match="ONNX checker"):
+        export_model(spec, "tf", twin, tmp_path / "old.onnx", opset=5)
+
+    # A failure half-way through writing: bytes on disk, then the writer dies.
+    def half_write(proto, path, *a, **k):
+        with open(path, "wb") as f:
+            f.write(proto.SerializeToString()[:100])
+        raise OSError("disk full")
+
+    monkeypatch.setattr(onnx, "save_model", half_write)
+    with pytest.raises(OSError, match="disk full"):
+        export_model(spec, "tf", twin, tmp_path / "partial.onnx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_onnx_json_lists_the_onnx_checks(capsys):
+    assert cli.main(["compare", "ltfn1_softmax", "--onnx", "--json", "--device", "cpu"]) == 0
+    import json
+
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    names = {c["name"] for c in result["checks"]}
+    assert {f"{p}@b{b}" for p in ("onnx:tf-vs-native", "onnx:torch-vs-native", "onnx:tf-vs-torch") for b in (1, 32)} <= names
+    assert "logits" in names and result["passed"]
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "crosscheck", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_export_and_infer_commands_end_to_end(tmp_path):
+    """The entry points in fresh processes (import order), on .npy, a PNG, and a corrupt file."""
+    from PIL import Image
+    from scipy.special import softmax
+
+    from crosscheck.datasets.preprocessing import preprocess
+
+    proc = _cli("export", "eager_mnist_cnn", "--framework", "both", "--out", str(tmp_path / "onnx"), "--seed", "2")
+    assert proc.returncode == 0, proc.stderr
+    files = sorted((tmp_path / "onnx").iterdir())
+    assert [f.name for f in files] == ["eager_mnist_cnn_tf.onnx", "eager_mnist_cnn_torch.onnx"]
+
+    spec = load_spec("eager_mnist_cnn")
+    tf_twin = make_twin(spec, "tf", "cpu", init_weights(spec, 2))
+
+    # .npy: a batch of two preprocessed examples; probabilities = softmax of the native logits.
+    x, _ = make_batch(spec, 2, seed=9)
+    np.save(tmp_path / "batch.npy", x)
+    # PNG: RGB and the wrong size, so infer must convert to grayscale and resize to 28x28.
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (40, 36, 3), dtype=np.uint8)).save(tmp_path / "digit.png")
+    pixels = np.asarray(Image.open(tmp_path / "digit.png").convert("L"))
+    img = preprocess(pixels.reshape(1, 40, 36, 1), {"resize": [28, 28], **spec.data})
+    assert img.shape == (1, 28, 28, 1) and 0 <= img.min() and img.max() <= 1
+
+    for model in files:
+        proc = _cli("infer", str(model), str(tmp_path / "batch.npy"), str(tmp_path / "digit.png"), "--top-k", "3", "--device", "cpu")
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.strip().splitlines()
+        assert len(lines) == 3
+        for line, probs in zip(lines, softmax(np.concatenate([tf_twin.forward(x), tf_twin.forward(img)]).astype(np.float64), axis=1)):
+            top = np.argsort(-probs, kind="stable")[:3]
+            pairs = [p.strip().rstrip(")").split(" (") for p in line.split(": ", 1)[1].split(",")]
+            assert [int(c) for c, _ in pairs] == list(top), line
+            assert np.allclose([float(p) for _, p in pairs], probs[top], atol=1e-4), line
+
+    data = files[0].read_bytes()
+    (tmp_path / "truncated.onnx").write_bytes(data[: len(data) // 2])
+    (tmp_path / "garbage.onnx").write_bytes(b"\x08\x07not an onnx file at all" * 10)
+    for bad in ("truncated.onnx", "garbage.onnx"):
+        proc = _cli("infer", str(tmp_path / bad), str(tmp_path / "batch.npy"))
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        err = proc.stderr.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"error: {tmp_path / bad}:"), proc.stderr
+
+
+def test_op_table_covers_every_layer_type():
+    """docs/onnx_ops.md is generated (scripts/onnx_op_table.py); rerun it when a layer type is added."""
+    from pathlib import Path
+
+    table = (Path(__file__).resolve().parents[1] / "docs" / "onnx_ops.md").read_text()
+    rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")}
+    missing = set(registry()) - rows
+    assert not missing, f"rerun scripts/onnx_op_table.py: no rows for {sorted(missing)}"
+
+
+def test_an_exporter_crash_is_a_failed_check_not_a_crash(monkeypatch):
+    import crosscheck.onnx_export as onnx_export
+    from crosscheck.compare import compare_spec
+
+    def broken(*a, **k):
+        raise ValueError("no converter for op Foo")
+
+    monkeypatch.setattr(onnx_export, "parity_checks", broken)
+    result = compare_spec(load_spec("ltfn1_softmax"), seed=0, device="cpu", onnx=True)
+    failed = [c for c in result.checks if not c.passed]
+    assert not result.passed and [c.name for c in failed] == ["onnx:export"]
+    assert "no converter for op Foo" in failed[0].note
+
+
+def test_class_probabilities_follow_the_spec():
+    logits = np.array([[1.0, 2.0, 0.5]], np.float32)
+    softmax_of = np.exp(logits) / np.exp(logits).sum()
+    assert np.allclose(class_probabilities(load_spec("ltfn1_softmax"), logits), softmax_of)  # logits
+    probs = np.array([[0.2, 0.5, 0.3]], np.float32)
+    assert np.allclose(class_probabilities(load_spec("dorian_mlp300"), probs), probs)  # softmax output layer
+    binary = load_spec("resnet50_transfer")  # one sigmoid unit, binary cross entropy on probabilities
+    assert np.allclose(class_probabilities(binary, np.array([[0.8]], np.float32)), [[0.2, 0.8]])
