@@ -76,7 +76,14 @@ def compare_arrays(name: str, a, b, tol: float, scale_floor: float = 0.0) -> Che
 # Training conformance (`crosscheck compare --train-steps N`, `training.train_conformance`):
 # both twins take N steps in lockstep from identical weights, batches and dropout masks.
 # Per-step loss: |loss_tf − loss_torch| / |loss_torch| ≤ TOL_TRAIN_LOSS at every step.
-# Parameters after the N steps: `compare_arrays` with TOL_TRAIN_PARAM.
+# Parameters after the N steps: `compare_arrays` with TOL_TRAIN_PARAM, each parameter judged at
+# the scale of its layer's largest parameter (`scale_floor`). Why: a bias that starts at zero is,
+# after N steps, only lr·Σ of its gradients, and a conv bias gradient is a sum over N·H·W
+# positions with heavy cancellation — measured on ltfn6_convnet_he's second batch: Σ|terms|/|Σ|
+# up to 8.6e3, and TF's float32 conv1.bias gradient 1.7e-4 (torch's 4.9e-6) of its scale away
+# from the float64 value. Judged against its own tiny magnitude such a bias "fails" at 1e-2 after
+# 20 steps while the losses agree to 2e-7; judged at the scale of its layer's kernel, a bias
+# difference is weighed by the effect it has on the layer's output.
 TOL_TRAIN_LOSS = 1e-4
 TOL_TRAIN_PARAM = 1e-4
 

@@ -86,6 +86,7 @@ class RunResult:
     evals: list[tuple[int, float, float]] = field(default_factory=list)
     seconds: float = 0.0
     stopped: str | None = None
+    device: str = ""
 
     @property
     def final_accuracy(self) -> float | None:
@@ -167,7 +168,7 @@ def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int
     dev = _Device(twin, spec, data)
     batches = Batches(len(data.x_train), batch_size, seed)
     eval_every = eval_every or max(1, total_steps // 20)
-    result = RunResult(framework, 0)
+    result = RunResult(framework, 0, device=str(twin.device))
     run_dir = out / framework if out else None
     settings = {"spec": spec.id, "framework": framework, "seed": seed, "batch_size": batch_size,
                 "total_steps": total_steps, "eval_every": eval_every, "neutral_dropout": neutral_dropout,
@@ -242,7 +243,7 @@ def _restore(run_dir: Path, twin, spec: Spec, settings: dict, result: RunResult)
     with np.load(path, allow_pickle=False) as z:
         state = {k: z[k] for k in z.files}
     saved = json.loads(str(state["settings"]))
-    differ = {k: (saved.get(k), v) for k, v in settings.items() if k not in ("device",) and saved.get(k) != v}
+    differ = {k: (saved.get(k), v) for k, v in settings.items() if k not in ("device", "total_steps") and saved.get(k) != v}
     if differ:
         raise UserError(f"{path}: checkpoint was made with different settings: "
                         + ", ".join(f"{k} {a!r} (now {b!r})" for k, (a, b) in differ.items()))
@@ -334,6 +335,11 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
     worst = int(np.argmax(rel)) if rel else 0
     checks = [compare_arrays(f"loss[step {worst}]", a[worst:worst + 1], b[worst:worst + 1], tol_loss)]
     wt, wp = twins["tf"].get_weights(), twins["torch"].get_weights()
-    checks += [compare_arrays(f"param:{k}", wt[k], wp[k], tol_param) for k in wt]
+    # a parameter is judged at the scale of its layer's largest parameter (see tolerance.py)
+    layer_scale = {}
+    for k, v in wp.items():
+        layer = k.split(".")[0]
+        layer_scale[layer] = max(layer_scale.get(layer, 0.0), float(np.abs(v).max(initial=0.0)))
+    checks += [compare_arrays(f"param:{k}", wt[k], wp[k], tol_param, scale_floor=layer_scale[k.split(".")[0]]) for k in wt]
     passed = stopped is None and all(c.passed for c in checks) and max(rel, default=0.0) <= tol_loss
     return TrainConformance(spec.id, len(a), optimizer, [float(r) for r in rel], checks, passed, stopped)

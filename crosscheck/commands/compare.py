@@ -2,7 +2,7 @@
 import json
 import sys
 
-from .common import add_data, add_device, add_seed, load_data, load_specs
+from .common import add_data, add_threads, apply_threads, add_device, add_seed, load_data, load_specs
 
 NAME = "compare"
 HELP = "compare the TF and torch twins (logits, loss, every gradient); exit 0 when all pass, 1 otherwise"
@@ -23,6 +23,7 @@ def add_arguments(parser):
     add_data(parser)
     add_seed(parser)
     add_device(parser)
+    add_threads(parser)
 
 
 def run(args) -> int:
@@ -31,6 +32,7 @@ def run(args) -> int:
     from crosscheck.report import format_result
 
     specs = load_specs(args.specs)
+    apply_threads(args)
     environment.conformance_mode()
     results = [compare_spec(s, seed=args.seed, device=args.device, batch=args.batch, onnx=args.onnx) for s in specs]
     trained = [_train_conformance(s, args) for s in specs] if args.train_steps else []

@@ -2,7 +2,7 @@
 TensorBoard events, checkpoints (resumable) and a plot overlaying the TF and torch curves."""
 from pathlib import Path
 
-from .common import add_data, add_device, load_data, load_specs
+from .common import add_data, add_threads, apply_threads, add_device, load_data, load_specs
 
 NAME = "train"
 HELP = "train the TF and/or torch twin of a spec on MNIST; exit 1 when a loss goes NaN/inf"
@@ -26,6 +26,7 @@ def add_arguments(parser):
     parser.add_argument("--no-progress", action="store_true")
     add_data(parser)
     add_device(parser)
+    add_threads(parser)
 
 
 def run(args) -> int:
@@ -40,6 +41,7 @@ def run(args) -> int:
         if args.lr <= 0:
             raise UserError("--lr must be positive")
         spec.raw["optimizer"] = {**spec.raw["optimizer"], "learning_rate": args.lr}
+    apply_threads(args)
     environment.conformance_mode()
     data = load_data(spec, args.data)
     bs, total = training.schedule(spec, len(data.x_train), args.steps, args.epochs, args.batch_size)

