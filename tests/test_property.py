@@ -66,3 +66,29 @@ def test_random_sequential_specs_conform(raw, seed):
     failed = [(c.name, c.max_scaled, c.tol) for c in result.checks if not c.passed]
     assert result.passed, f"{raw}\n{failed}\nfirst divergent: {result.first_divergent_layer}"
     assert np.isfinite(result.checks[0].max_abs)
+
+
+# Found by the test above (HYPOTHESIS_PROFILE=explore): on a channels-last view of its input, torch
+# 2.14.1's oneDNN conv returned a wrong weight gradient for this 1x1 stride-2 conv, differently on
+# each run (spec/SEMANTICS.md, "Logical layout"). The twin feeds contiguous NCHW; this must now pass
+# at the plain tolerances, every time, with no rounding-floor excuse.
+FOUND_1X1_STRIDE2 = {
+    "id": "prop", "input": {"name": "x", "shape": [6, 8, 3]},
+    "layers": [
+        {"name": "l0", "type": "conv2d", "filters": 6, "kernel_size": 1, "strides": 2, "padding": "valid",
+         "init": {"kernel": {"type": "uniform", "minval": -0.3, "maxval": 0.3}}},
+        {"name": "l1", "type": "avgpool2d", "pool_size": 2, "strides": 1, "padding": "valid"},
+        {"name": "flat", "type": "flatten"},
+        {"name": "fc0", "type": "dense", "units": 3}, {"name": "act0", "type": "tanh"},
+        {"name": "logits", "type": "dense", "units": 6},
+    ],
+    "loss": {"type": "mse"},
+}
+
+
+def test_found_1x1_stride2_conv_gradient_conforms_every_run():
+    spec = build_spec(FOUND_1X1_STRIDE2)
+    for seed in range(6):
+        result = compare_spec(spec, seed=seed, device="cpu", batch=8)
+        loose = [(c.name, c.max_scaled, c.note) for c in result.checks if c.max_scaled > c.tol]
+        assert not loose and result.passed, (seed, loose)

@@ -28,15 +28,33 @@ class TFTwin:
         self.source = source or generate(spec)
         self.module = module_from_source(self.source, f"{spec.id}_tf")
         self.device = tf_device(device)
+        self.dtype = tf.float32
         with tf.device(self.device):
             self.model = self.module.build_model()
+
+    def to_float64(self) -> None:
+        """Compute in float64 from now on (crosscheck's rounding-floor reference): the same emitted
+        `build_model()`, built again under Keras' float64 dtype policy, holding the same weights.
+        Both the policy and floatx must change: Keras fixes its global policy at first use."""
+        weights = self.get_weights()
+        policy, floatx = keras.config.dtype_policy(), keras.config.floatx()
+        keras.config.set_floatx("float64")
+        keras.config.set_dtype_policy("float64")
+        try:
+            with tf.device(self.device):
+                self.model = self.module.build_model()
+        finally:
+            keras.config.set_floatx(floatx)
+            keras.config.set_dtype_policy(policy)
+        self.dtype = tf.float64
+        self.set_weights(weights)
 
     # -- weights -------------------------------------------------------------------------
     def set_weights(self, weights: dict[str, np.ndarray]) -> None:
         for node in self.spec.nodes:
             if node.param_shapes:
                 arrays = registry()[node.type].to_native(node, {p: weights[f"{node.name}.{p}"] for p in node.param_shapes})
-                self.model.get_layer(node.name).set_weights(arrays)
+                self.model.get_layer(node.name).set_weights([np.asarray(a, self.dtype.as_numpy_dtype) for a in arrays])
 
     def get_weights(self) -> dict[str, np.ndarray]:
         out = {}
@@ -66,17 +84,22 @@ class TFTwin:
         return f"{layer}.{param}"
 
     # -- running -------------------------------------------------------------------------
+    def _tensor(self, a: np.ndarray) -> tf.Tensor:
+        """Floating arrays in the twin's dtype; integer labels as they are."""
+        a = np.asarray(a)
+        return tf.constant(a.astype(self.dtype.as_numpy_dtype, copy=False) if np.issubdtype(a.dtype, np.floating) else a)
+
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         with tf.device(self.device):
-            return np.asarray(self.model(tf.constant(x), training=training))
+            return np.asarray(self.model(self._tensor(x), training=training))
 
     def loss_and_grads(self, x, labels, training: bool = False):
         """Loss (float) and the gradient of every trainable parameter, keyed `layer.param`."""
         with tf.device(self.device):
             variables = self.model.trainable_variables
             with tf.GradientTape() as tape:
-                outputs = self.model(tf.constant(x), training=training)
-                loss = self.module.loss_fn(tf.constant(labels), outputs)
+                outputs = self.model(self._tensor(x), training=training)
+                loss = self.module.loss_fn(self._tensor(labels), outputs)
                 if self.model.losses:  # the spec's L2 penalties (Keras regularizers)
                     loss = loss + tf.add_n(self.model.losses)
             grads = tape.gradient(loss, variables)
@@ -115,7 +138,7 @@ class TFTwin:
         names = [n.name for n in self.spec.nodes]
         probe = keras.Model(self.model.inputs, [self.model.get_layer(n).output for n in names])
         with tf.device(self.device):
-            outs = probe(tf.constant(x), training=training)
+            outs = probe(self._tensor(x), training=training)
         return {n: np.asarray(o) for n, o in zip(names, outs)}
 
     # -- training ------------------------------------------------------------------------

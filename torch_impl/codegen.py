@@ -90,7 +90,9 @@ def generate(spec: Spec) -> str:
         lines += ["        ):", "            getattr(self, name).eval()", "        return self"]
     lines += ["", f"    def forward(self, {spec.input_name}):"]
     if is_spatial(spec.input_shape):
-        lines.append(f"        {spec.input_name} = {spec.input_name}.permute(0, 3, 1, 2)  # NHWC -> NCHW")
+        # contiguous NCHW, not a channels-last view: torch 2.14's oneDNN CPU conv computes a wrong weight
+        # gradient for some channels-last inputs (1x1 stride-2 on 3 channels: up to 100 % off, run to run)
+        lines.append(f"        {spec.input_name} = {spec.input_name}.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW")
     lines += forward
     out = spec.output
     if is_spatial(spec.output_shape):

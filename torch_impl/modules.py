@@ -30,7 +30,7 @@ class ReshapeChannelsLast(nn.Module):
             x = x.permute(0, 2, 3, 1)
         x = x.reshape(x.shape[0], *self.target_shape)
         if x.dim() == 4:
-            x = x.permute(0, 3, 1, 2)
+            x = x.permute(0, 3, 1, 2).contiguous()  # NCHW memory, as after the model's input (see codegen)
         return x
 
 

@@ -92,7 +92,7 @@ class CatsdogsHeadFc(nn.Module):
         nn.init.zeros_(self.out.bias)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         conv1 = self.conv1(image)
         pool1 = self.pool1(conv1)
         bn1 = self.bn1(pool1)

@@ -37,7 +37,7 @@ class DorianMlp300(nn.Module):
         nn.init.normal_(self.fc2.bias, mean=0.0, std=1.0)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         flatten = self.flatten(image)
         fc1 = self.fc1(flatten)
         relu1 = self.relu1(fc1)

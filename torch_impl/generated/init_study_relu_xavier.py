@@ -45,7 +45,7 @@ class InitStudyReluXavier(nn.Module):
         nn.init.zeros_(self.logits.bias)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         flatten = self.flatten(image)
         layer1 = self.layer1(flatten)
         act1 = self.act1(layer1)

@@ -32,7 +32,7 @@ class Ltfn1Softmax(nn.Module):
         nn.init.zeros_(self.logits.bias)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         flatten = self.flatten(image)
         logits = self.logits(flatten)
         return logits

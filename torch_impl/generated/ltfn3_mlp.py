@@ -40,7 +40,7 @@ class Ltfn3Mlp(nn.Module):
         nn.init.zeros_(self.logits.bias)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         flatten = self.flatten(image)
         fc1 = self.fc1(flatten)
         relu1 = self.relu1(fc1)

@@ -552,7 +552,7 @@ class Resnet50(nn.Module):
         nn.init.zeros_(self.fc1000.bias)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         conv1_pad = self.conv1_pad(image)
         conv1 = self.conv1(conv1_pad)
         bn_conv1 = self.bn_conv1(conv1)

@@ -509,7 +509,7 @@ class Resnet50V15(nn.Module):
         nn.init.uniform_(self.fc.bias, -0.02209708691207961, 0.02209708691207961)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         conv1_pad = self.conv1_pad(image)
         conv1 = self.conv1(conv1_pad)
         bn1 = self.bn1(conv1)

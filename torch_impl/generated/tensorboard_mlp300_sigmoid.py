@@ -36,7 +36,7 @@ class TensorboardMlp300Sigmoid(nn.Module):
         nn.init.normal_(self.logits.bias, mean=0.0, std=1.0)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         flatten = self.flatten(image)
         hidden = self.hidden(flatten)
         sigmoid1 = self.sigmoid1(hidden)

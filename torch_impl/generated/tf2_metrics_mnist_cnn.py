@@ -46,7 +46,7 @@ class Tf2MetricsMnistCnn(nn.Module):
         nn.init.zeros_(self.logits.bias)
 
     def forward(self, image):
-        image = image.permute(0, 3, 1, 2)  # NHWC -> NCHW
+        image = image.permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
         conv1 = self.conv1(image)
         relu1 = self.relu1(conv1)
         pool1 = self.pool1(relu1)
