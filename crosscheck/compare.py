@@ -72,32 +72,18 @@ def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8
         if any(n.type == "batchnorm" for n in spec.nodes):
             train_twins = _dropout_free(spec, tf_twin, torch_twin)
             weights = calibrated_batchnorm(train_twins[1], weights, make_batch(spec, batch, seed + 1)[0])
-    tf_twin.set_weights(weights)
-    torch_twin.set_weights(weights)
-
-    checks = [compare_arrays("logits", tf_twin.forward(x), torch_twin.forward(x), TOL_OUTPUT)]
-    if spec.loss:
-        loss_tf, grads_tf = tf_twin.loss_and_grads(x, labels)
-        loss_pt, grads_pt = torch_twin.loss_and_grads(x, labels)
-        checks.append(compare_arrays("loss", loss_tf, loss_pt, TOL_LOSS))
-        for node in spec.nodes:
-            for param in node.trainable_params():
-                key = f"{node.name}.{param}"
-                if key not in grads_tf or key not in grads_pt:
-                    missing = [f for f, g in (("tf", grads_tf), ("torch", grads_pt)) if key not in g]
-                    checks.append(Check(f"grad:{key}", np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, TOL_GRAD, False,
-                                        f"no gradient from {', '.join(missing)}"))
-                    continue
-                checks.append(compare_arrays(f"grad:{key}", grads_tf[key], grads_pt[key], TOL_GRAD))
-
-    checks = rounding_floor_recheck(spec, tf_twin, torch_twin, checks, weights, x, labels)
+    measured = {"tf": measure(spec, tf_twin, weights, x, labels), "torch": measure(spec, torch_twin, weights, x, labels)}
+    checks = inference_checks(spec, measured["tf"], measured["torch"])
+    checks = rounding_floor_recheck(spec, tf_twin, torch_twin, checks, measured, weights, x, labels)
     first = None
     if not all(c.passed for c in checks):
         first = first_divergent_layer(spec, tf_twin, torch_twin, x, checks)
     elif has_training_mode(spec):
         train_spec, train_tf, train_pt = train_twins or _dropout_free(spec, tf_twin, torch_twin)
-        train_checks = training_checks(train_spec, train_tf, train_pt, weights, x, labels)
-        train_checks = rounding_floor_recheck(train_spec, train_tf, train_pt, train_checks, weights, x, labels, training=True)
+        measured = {"tf": measure(train_spec, train_tf, weights, x, labels, training=True),
+                    "torch": measure(train_spec, train_pt, weights, x, labels, training=True)}
+        train_checks = training_checks(train_spec, measured["tf"], measured["torch"])
+        train_checks = rounding_floor_recheck(train_spec, train_tf, train_pt, train_checks, measured, weights, x, labels, training=True)
         checks += train_checks
         if not all(c.passed for c in train_checks):
             first = first_divergent_layer(train_spec, train_tf, train_pt, x, train_checks, training=True, weights=weights)
@@ -136,10 +122,30 @@ def measure(spec: Spec, twin, weights, x, labels, training: bool = False, grads:
     return out
 
 
-def rounding_floor_recheck(spec: Spec, tf_twin, torch_twin, checks: list[Check], weights, x, labels, training=False) -> list[Check]:
+def inference_checks(spec: Spec, a: dict, b: dict) -> list[Check]:
+    """Logits, loss and every trainable parameter's gradient, from the two twins' `measure`."""
+    checks = [compare_arrays("logits", a["logits"], b["logits"], TOL_OUTPUT)]
+    if not spec.loss:
+        return checks
+    checks.append(compare_arrays("loss", a["loss"], b["loss"], TOL_LOSS))
+    for node in spec.nodes:
+        for param in node.trainable_params():
+            key = f"grad:{node.name}.{param}"
+            missing = [f for f, m in (("tf", a), ("torch", b)) if key not in m]
+            if missing:
+                checks.append(Check(key, np.inf, np.inf, np.inf, np.inf, np.inf, 0.0, TOL_GRAD, False,
+                                    f"no gradient from {', '.join(missing)}"))
+            else:
+                checks.append(compare_arrays(key, a[key], b[key], TOL_GRAD))
+    return checks
+
+
+def rounding_floor_recheck(spec: Spec, tf_twin, torch_twin, checks: list[Check], measured: dict, weights, x, labels,
+                           training=False) -> list[Check]:
     """Failing checks judged again against the float32 rounding floor of the computation itself.
 
-    Each twin is also run in float64 (the same emitted model, same weights and inputs). The floor
+    `measured` holds what the checks compared, per framework (`measure`'s output of each float32
+    twin). Each twin is also run in float64 (the same emitted model, same weights and inputs). The floor
     is the larger of the two twins' distances from their own float64 run, in the check's scale. A
     check passes when (a) the TF-vs-torch error is within FLOOR_FACTOR x that floor, (b) the two
     float64 runs agree within FLOAT64_TOL and (c) the two floors are within FLOOR_SPREAD of each
@@ -164,12 +170,10 @@ def rounding_floor_recheck(spec: Spec, tf_twin, torch_twin, checks: list[Check],
     except Exception as e:  # a twin that cannot run in float64 (e.g. it pins float32 tensors): no floor, checks stand
         return [dataclasses.replace(c, note=f"no float64 reference ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})")
                 if c.name in failing else c for c in checks]
-    own = {"tf": measure(spec, tf_twin, weights, x, labels, training, grads),
-           "torch": measure(spec, torch_twin, weights, x, labels, training, grads)}
     out = []
     for c in checks:
         if c.name in failing and c.name in ref["tf"] and c.name in ref["torch"]:
-            floors = {f: _max_scaled(c, own[f][c.name], ref[f][c.name]) for f in ("tf", "torch")}
+            floors = {f: _max_scaled(c, measured[f][c.name], ref[f][c.name]) for f in ("tf", "torch")}
             floor, agree64 = max(floors.values()), _max_scaled(c, ref["tf"][c.name], ref["torch"][c.name])
             worse = max(floors, key=floors.get)
             spread = floor / max(min(floors.values()), 1e-300)
@@ -221,11 +225,9 @@ def _dropout_free(spec: Spec, tf_twin, torch_twin):
     return train_spec, type(tf_twin)(train_spec, device), type(torch_twin)(train_spec, device)
 
 
-def training_checks(spec: Spec, tf_twin, torch_twin, weights, x, labels) -> list[Check]:
-    """Training-mode output, moving statistics after one forward, loss and gradients; each run
-    starts from `weights`, and the twins are left holding `weights`."""
-    a = measure(spec, tf_twin, weights, x, labels, training=True)
-    b = measure(spec, torch_twin, weights, x, labels, training=True)
+def training_checks(spec: Spec, a: dict, b: dict) -> list[Check]:
+    """Training-mode output, moving statistics after one forward, loss and gradients, from the two
+    twins' `measure(..., training=True)`."""
     checks = []
     for name, value in b.items():
         if not name.startswith("train:grad:"):

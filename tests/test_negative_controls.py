@@ -3,7 +3,6 @@
 Each control builds a deliberately wrong torch twin — from the real emitted source with one
 convention broken, as a hand port would — and checks the comparison fails at that layer.
 """
-import numpy as np
 import pytest
 import torch
 
@@ -60,7 +59,8 @@ class TransposedDenseKernelTwin(TorchTwin):
 
     def set_weights(self, weights):
         super().set_weights(weights)
-        self.model.hidden.weight.data = torch.from_numpy(np.ascontiguousarray(weights["hidden.kernel"]))
+        # a copy: from_numpy would alias the caller's array, and the next set_weights would write into it
+        self.model.hidden.weight.data = torch.tensor(weights["hidden.kernel"])
 
 
 def test_transposed_dense_kernel_is_detected_at_that_dense():

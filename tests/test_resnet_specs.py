@@ -58,13 +58,14 @@ def test_resnet_forward_conformance(spec_id):
     # neither saturated (all equal) nor exploded, or the check would compare nothing
     assert np.ptp(out_pt) > 0.1 * np.abs(out_pt).max() and np.abs(out_pt).max() < 100
     checks = [compare_arrays("logits", out_tf, out_pt, TOL_OUTPUT)]
-    checks = rounding_floor_recheck(spec, tf_twin, torch_twin, checks, weights, x, labels)
+    checks = rounding_floor_recheck(spec, tf_twin, torch_twin, checks, {"tf": {"logits": out_tf}, "torch": {"logits": out_pt}},
+                                    weights, x, labels)
     if spec_id == "resnet50_v15":
         a = measure(spec, tf_twin, weights, x, labels, training=True, grads=False)
         b = measure(spec, torch_twin, weights, x, labels, training=True, grads=False)
         train = [compare_arrays(k, a[k], b[k], TOL_OUTPUT) for k in b]
         assert len(train) == 1 + 2 * 53
-        checks += rounding_floor_recheck(spec, tf_twin, torch_twin, train, weights, x, labels, training=True)
+        checks += rounding_floor_recheck(spec, tf_twin, torch_twin, train, {"tf": a, "torch": b}, weights, x, labels, training=True)
     failed = [(c.name, c.max_scaled, c.note) for c in checks if not c.passed]
     assert not failed, failed
     worst = max(checks, key=lambda c: c.max_scaled)
