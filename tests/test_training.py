@@ -175,11 +175,23 @@ def test_training_conformance(small, spec_id, steps, optimizer):
 
 
 def test_native_dropout_breaks_lockstep(small):
-    """Negative control: without the neutral masks the twins' dropout differs at the first step."""
+    """Negative control: the same 5 steps in lockstep, once with the neutral masks and once with each
+    framework's own dropout. Only the masks differ, so only the neutral run may pass the loss
+    tolerance. (Native dropout is not reproducible run to run: at initial weights a single step can
+    differ by as little as 5e-4 relative, so the control takes the worst of 5 steps: 0.014-0.042 over
+    12 repeated runs, against a lockstep tolerance of 1e-4.)"""
+    from crosscheck.tolerance import train_tolerances
+
     spec = load_spec("eager_mnist_cnn")
-    losses = [training.train(spec, fw, small, total_steps=1, batch_size=32, neutral_dropout=False, progress=False,
-                             eval_every=10).losses[0] for fw in training.FRAMEWORKS]
-    assert abs(losses[0] - losses[1]) > 1e-3 * abs(losses[1])
+    tol_loss, _ = train_tolerances(spec.id, spec.optimizer)
+
+    def worst_rel(neutral):
+        a, b = (np.asarray(training.train(spec, fw, small, total_steps=5, batch_size=32, neutral_dropout=neutral,
+                                          progress=False, eval_every=10).losses) for fw in training.FRAMEWORKS)
+        return float(np.max(np.abs(a - b) / np.abs(b)))
+
+    assert worst_rel(True) <= tol_loss
+    assert worst_rel(False) > 10 * tol_loss
 
 
 # -- runs: resume, NaN ----------------------------------------------------------------------------
