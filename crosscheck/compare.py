@@ -159,36 +159,53 @@ def rounding_floor_recheck(spec: Spec, tf_twin, torch_twin, checks: list[Check],
     if not failing:
         return checks
     grads = any("grad:" in n or n.endswith("loss") for n in failing)
-    pt64 = copy.copy(torch_twin)  # the very models under test, computing in float64
-    pt64.model = copy.deepcopy(torch_twin.model)
-    tf64 = copy.copy(tf_twin)
     try:
-        pt64.to_float64()
-        tf64.to_float64()
+        tf64, pt64 = float64_copies(tf_twin, torch_twin)
         ref = {"tf": measure(spec, tf64, weights, x, labels, training, grads),
                "torch": measure(spec, pt64, weights, x, labels, training, grads)}
     except Exception as e:  # a twin that cannot run in float64 (e.g. it pins float32 tensors): no floor, checks stand
-        return [dataclasses.replace(c, note=f"no float64 reference ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})")
-                if c.name in failing else c for c in checks]
+        return no_float64_reference(checks, failing, e)
     out = []
     for c in checks:
         if c.name in failing and c.name in ref["tf"] and c.name in ref["torch"]:
             floors = {f: _max_scaled(c, measured[f][c.name], ref[f][c.name]) for f in ("tf", "torch")}
-            floor, agree64 = max(floors.values()), _max_scaled(c, ref["tf"][c.name], ref["torch"][c.name])
-            worse = max(floors, key=floors.get)
-            spread = floor / max(min(floors.values()), 1e-300)
-            ok = c.max_scaled <= FLOOR_FACTOR * floor and agree64 <= FLOAT64_TOL and spread <= FLOOR_SPREAD
-            verdict = (f"within {FLOOR_FACTOR:g}x, passes" if ok else
-                       "float64 twins differ, fails" if agree64 > FLOAT64_TOL else
-                       f"{worse} float32 is {spread:.0e}x further from its float64 than the other twin "
-                       f"(> {FLOOR_SPREAD:.0e}x: a float32 defect in {worse}, not rounding), fails" if spread > FLOOR_SPREAD else
-                       f"more than {FLOOR_FACTOR:g}x, fails")
-            c = dataclasses.replace(c, passed=ok, note=(
-                f"max_scaled {c.max_scaled:.2e} > tol {c.tol:g}; float32 rounding floor {floor:.2e} "
-                f"(each twin float32 vs its own float64: tf {floors['tf']:.2e}, torch {floors['torch']:.2e}); "
-                f"float64 twins agree to {agree64:.1e}: {verdict}"))
+            c = judge_at_floor(c, floors, _max_scaled(c, ref["tf"][c.name], ref["torch"][c.name]))
         out.append(c)
     return out
+
+
+def float64_copies(tf_twin, torch_twin):
+    """(tf, torch) copies of the twins under test, same emitted models and weights, computing in
+    float64; the float32 twins are left as they were."""
+    pt64 = copy.copy(torch_twin)
+    pt64.model = copy.deepcopy(torch_twin.model)
+    tf64 = copy.copy(tf_twin)  # to_float64 builds a new Keras model; the float32 one is untouched
+    pt64.to_float64()
+    tf64.to_float64()
+    return tf64, pt64
+
+
+def no_float64_reference(checks: list[Check], failing: set[str], error: Exception) -> list[Check]:
+    reason = f"no float64 reference ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); the failure stands"
+    return [dataclasses.replace(c, note=reason) if c.name in failing else c for c in checks]
+
+
+def judge_at_floor(c: Check, floors: dict[str, float], agree64: float) -> Check:
+    """A failing check judged again at the rounding floor: `floors` is each twin's float32 distance
+    from its own float64 run and `agree64` the float64 twins' distance, all in `c`'s scale."""
+    floor = max(floors.values())
+    worse = max(floors, key=floors.get)
+    spread = floor / max(min(floors.values()), 1e-300)
+    ok = c.max_scaled <= FLOOR_FACTOR * floor and agree64 <= FLOAT64_TOL and spread <= FLOOR_SPREAD
+    verdict = (f"within {FLOOR_FACTOR:g}x, passes" if ok else
+               "float64 twins differ, fails" if agree64 > FLOAT64_TOL else
+               f"{worse} float32 is {spread:.0e}x further from its float64 than the other twin "
+               f"(> {FLOOR_SPREAD:.0e}x: a float32 defect in {worse}, not rounding), fails" if spread > FLOOR_SPREAD else
+               f"more than {FLOOR_FACTOR:g}x, fails")
+    return dataclasses.replace(c, passed=ok, note=(
+        f"max_scaled {c.max_scaled:.2e} > tol {c.tol:g}; float32 rounding floor {floor:.2e} "
+        f"(each twin float32 vs its own float64: tf {floors['tf']:.2e}, torch {floors['torch']:.2e}); "
+        f"float64 twins agree to {agree64:.1e}: {verdict}"))
 
 
 def _max_scaled(check: Check, a, b) -> float:

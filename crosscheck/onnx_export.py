@@ -14,7 +14,6 @@ batch 1 and 32, every pair compared with the project's tolerance policy (1e-5, o
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import tempfile
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ import numpy as np
 from spec import Spec
 from spec.atomic import atomic_path
 
-from .compare import FLOOR_FACTOR, make_batch
+from .compare import float64_copies, judge_at_floor, make_batch, no_float64_reference
 from .tolerance import TOL_OUTPUT, Check, compare_arrays
 
 DEFAULT_OPSET = 18  # the newest tf2onnx 1.17 supports; torch's exporter emits 18 natively
@@ -214,7 +213,7 @@ def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = 
         for fw, twin in (("tf", tf_twin), ("torch", torch_twin)):
             path = export_model(spec, fw, twin, Path(tmp) / f"{spec.id}_{fw}.onnx", opset)
             sessions[fw] = session(path, device)
-        inputs, natives = [], []
+        inputs, natives = [], {"tf": [], "torch": []}
         for batch in batches:
             x, _ = make_batch(spec, batch, seed)
             outs = {
@@ -225,44 +224,34 @@ def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = 
             }
             checks += [compare_arrays(f"{name}@b{batch}", outs[a], outs[b], TOL_OUTPUT) for (a, b), name in PAIR_NAMES.items()]
             inputs.append(x)
-            natives.append(outs["native-torch"])
-    return _rounding_floor_recheck(checks, torch_twin, inputs, natives)
+            for fw in FRAMEWORKS:
+                natives[fw].append(outs[f"native-{fw}"])
+    return _rounding_floor_recheck(checks, tf_twin, torch_twin, inputs, natives)
 
 
-def _rounding_floor_recheck(checks: list[Check], torch_twin, inputs, outs32) -> list[Check]:
-    """Failing checks judged again against the float32 rounding floor of the computation itself,
-    as `crosscheck.compare` does for the native checks: the torch twin in float32 against the same
-    module run in float64, on every parity input (pooled over the batches: one batch-1 output of a
-    single unit is one sample of rounding noise, not an estimate of it), as the largest absolute
-    difference; a pair within FLOOR_FACTOR x that floor, in the pair's own scale, passes, with both
-    numbers in its note. An export that computes something else stays far from the others while
-    the floor stays small. Deep nets (ResNet50) need it; the MNIST family passes at 1e-5 without."""
-    import copy
-
-    import torch
-
-    if all(c.passed or not np.isfinite(c.max_scaled) for c in checks):
+def _rounding_floor_recheck(checks: list[Check], tf_twin, torch_twin, inputs, natives) -> list[Check]:
+    """Failing checks judged again at the float32 rounding floor by the rule `crosscheck.compare`
+    applies to the native checks (`judge_at_floor`): each native twin against its own float64 run
+    and the two float64 runs against each other, on every parity input. The distances are pooled
+    over the batches (one batch-1 output of a single unit is one sample of rounding noise, not an
+    estimate of it). An export that computes something else stays far from the others while the
+    floor stays small. Deep nets (ResNet50) need it; the MNIST family passes at 1e-5 without."""
+    failing = {c.name for c in checks if not c.passed and np.isfinite(c.max_scaled)}
+    if not failing:
         return checks
-    floor_abs = 0.0
     try:
-        model64 = copy.deepcopy(torch_twin.model).double().eval()
-        with torch.no_grad():
-            for x, out32 in zip(inputs, outs32):
-                ref = model64(torch.from_numpy(x.astype(np.float64)).to(torch_twin.device)).cpu().numpy()
-                floor_abs = max(floor_abs, float(np.abs(out32.astype(np.float64) - ref).max()))
-    except Exception as e:  # a module that cannot run in float64: no floor, the failures stand
-        reason = f"no float64 reference ({type(e).__name__}); the failure stands"
-        return [c if c.passed else dataclasses.replace(c, note=reason) for c in checks]
-    out = []
-    for c in checks:
-        if not c.passed and np.isfinite(c.max_scaled):
-            floor = floor_abs / max(c.scale, 1e-30)
-            ok = c.max_scaled <= FLOOR_FACTOR * floor
-            c = dataclasses.replace(c, passed=ok, note=(
-                f"max_scaled {c.max_scaled:.2e} > tol {c.tol:g}; float32 rounding floor {floor:.2e} (torch float32 vs float64): "
-                + (f"within {FLOOR_FACTOR:g}x, passes" if ok else f"more than {FLOOR_FACTOR:g}x, fails")))
-        out.append(c)
-    return out
+        twins64 = dict(zip(FRAMEWORKS, float64_copies(tf_twin, torch_twin)))
+        outs64 = {fw: [twins64[fw].forward(x) for x in inputs] for fw in FRAMEWORKS}
+    except Exception as e:  # a twin that cannot run in float64: no floor, the failures stand
+        return no_float64_reference(checks, failing, e)
+
+    def pooled(a: list, b: list) -> float:
+        return max(float(np.abs(np.asarray(u, np.float64) - np.asarray(v, np.float64)).max()) for u, v in zip(a, b))
+
+    floors_abs = {fw: pooled(natives[fw], outs64[fw]) for fw in FRAMEWORKS}
+    agree64_abs = pooled(outs64["tf"], outs64["torch"])
+    return [judge_at_floor(c, {fw: f / max(c.scale, 1e-30) for fw, f in floors_abs.items()}, agree64_abs / max(c.scale, 1e-30))
+            if c.name in failing else c for c in checks]
 
 
 def parse_check_name(name: str) -> tuple[str, int] | None:

@@ -4,7 +4,10 @@ in both frameworks, and tabulate the post's reported numbers next to the TF and 
 Results accumulate in OUT/reproduce.json (one entry per spec and framework, replaced when rerun;
 updated under a file lock, so several processes — e.g. one per framework — can fill one table),
 and OUT/reproduce.md and OUT/curves/ID.png are regenerated after every run, so an interrupted
-run keeps what it finished. Curves are kept in OUT/curves/ID.FRAMEWORK.npz.
+run keeps what it finished. Curves are kept in OUT/curves/ID.FRAMEWORK.npz. With `--runs DIR`
+every run also checkpoints to DIR/ID/FRAMEWORK (the `crosscheck train` layout) at each evaluation
+and continues from a checkpoint found there: an hours-long run survives an interruption, and a
+`crosscheck train` run with the same settings can be carried on to the spec's schedule.
 """
 import json
 import time
@@ -28,6 +31,8 @@ def add_arguments(parser):
     parser.add_argument("--skip-done", action="store_true", help="skip runs already in OUT/reproduce.json")
     parser.add_argument("--framework", choices=["tf", "torch", "both"], default="both")
     parser.add_argument("--evals", type=int, default=5, help="test-set evaluations per run (default 5; the last after the final step)")
+    parser.add_argument("--runs", type=Path, metavar="DIR",
+                        help="checkpoint each run to DIR/ID/FRAMEWORK and resume from a checkpoint found there")
     parser.add_argument("--no-progress", action="store_true")
     add_data(parser)
     add_device(parser)
@@ -57,8 +62,11 @@ def run(args) -> int:
                 data_cache[scale] = load_data(spec, args.data)
             data = data_cache[scale]
             bs, total = training.schedule(spec, len(data.x_train))
+            run_dir = args.runs / spec.id if args.runs else None
+            resume = bool(run_dir and (run_dir / fw / "checkpoint.state.npz").exists())
             r = training.train(spec, fw, data, total_steps=total, batch_size=bs, seed=args.seed, device=args.device,
-                               eval_every=max(1, total // args.evals), progress=not args.no_progress)
+                               eval_every=max(1, total // args.evals), progress=not args.no_progress,
+                               out=run_dir, resume=resume)
             failed |= bool(r.stopped)
             entry = {"test_accuracy": r.final_accuracy, "test_loss": r.final_test_loss, "seconds": round(r.seconds, 1),
                      "steps_done": r.steps_done, "stopped": r.stopped,
