@@ -245,6 +245,22 @@ def test_cli_reproduce_writes_table_json_and_curves(tmp_path):
     assert (tmp_path / "curves" / "ltfn1_softmax.png").stat().st_size > 1000
 
 
+def test_reproduce_carries_a_train_run_on_to_the_spec_schedule(tmp_path):
+    """`reproduce --runs` resumes a shorter `crosscheck train` run with the same settings and ends
+    with exactly the curve of an uninterrupted reproduce run."""
+    from crosscheck.cli import main
+
+    common = ["ltfn1_softmax", "--framework", "torch", "--data", "fallback", "--no-progress"]
+    assert main(["train", *common, "--steps", "400", "--eval-every", "200", "--out", str(tmp_path / "runs")]) == 0
+    for out, runs in (("resumed", ["--runs", str(tmp_path / "runs")]), ("direct", [])):
+        assert main(["reproduce", *common, "--evals", "5", "--out", str(tmp_path / out), *runs]) == 0
+    resumed, direct = (np.load(tmp_path / d / "curves" / "ltfn1_softmax.torch.npz") for d in ("resumed", "direct"))
+    assert len(resumed["losses"]) == 1000 and len(resumed["evals"]) == 5
+    np.testing.assert_array_equal(resumed["losses"], direct["losses"])
+    np.testing.assert_array_equal(resumed["evals"], direct["evals"])
+    assert len((tmp_path / "runs" / "ltfn1_softmax" / "torch" / "steps.csv").read_text().splitlines()) == 1 + 1000
+
+
 def test_equivalence_uses_native_initialisers(capsys):
     from crosscheck.cli import main
 
