@@ -168,8 +168,8 @@ def rounding_floor_recheck(spec: Spec, tf_twin, torch_twin, checks: list[Check],
     out = []
     for c in checks:
         if c.name in failing and c.name in ref["tf"] and c.name in ref["torch"]:
-            floors = {f: _max_scaled(c, measured[f][c.name], ref[f][c.name]) for f in ("tf", "torch")}
-            c = judge_at_floor(c, floors, _max_scaled(c, ref["tf"][c.name], ref["torch"][c.name]))
+            floors = {f: distance_in_scale(c, measured[f][c.name], ref[f][c.name]) for f in ("tf", "torch")}
+            c = judge_at_floor(c, floors, distance_in_scale(c, ref["tf"][c.name], ref["torch"][c.name]))
         out.append(c)
     return out
 
@@ -208,7 +208,7 @@ def judge_at_floor(c: Check, floors: dict[str, float], agree64: float) -> Check:
         f"float64 twins agree to {agree64:.1e}: {verdict}"))
 
 
-def _max_scaled(check: Check, a, b) -> float:
+def distance_in_scale(check: Check, a, b) -> float:
     """|a - b| in `check`'s own scale."""
     return compare_arrays(check.name, a, b, check.tol, check.scale).max_scaled
 

@@ -174,6 +174,33 @@ def test_training_conformance(small, spec_id, steps, optimizer):
     assert r.steps == steps and max(r.loss_rel) < 1e-5
 
 
+@pytest.mark.parametrize("optimizer", [{"type": "sgd", "learning_rate": 0.01}, None])  # None: the spec's Adam
+def test_float64_lockstep_twins_agree(small, optimizer):
+    """The rounding-floor reference of training: both twins trained in float64 agree to float64
+    rounding. (Keras casts a Python-float beta through float32 on TensorFlow, which put the float64
+    Adam twins 1.7e-7 apart before the TF twin passed numpy float64 hyperparameters.)"""
+    spec = load_spec("init_study_relu_he")
+    losses, finals, stopped = training._lockstep(spec, small, 3, 0, "cpu", 32, optimizer or spec.optimizer, float64=True)
+    assert stopped is None and finals["tf"]["layer1.kernel"].dtype == np.float64
+    np.testing.assert_allclose(losses["tf"], losses["torch"], rtol=1e-13)
+    for k in finals["tf"]:
+        np.testing.assert_allclose(finals["tf"][k], finals["torch"][k], rtol=0, atol=1e-13, err_msg=k)
+
+
+def test_training_floor_does_not_excuse_a_different_update(small, monkeypatch):
+    """Negative control: the torch twin's learning rate 1 % off. The parameters miss 1e-4 and the
+    float64 lockstep run, which carries the same defect, keeps them failing."""
+    import torch_impl.optimizers
+
+    make = torch_impl.optimizers.make_optimizer
+    monkeypatch.setattr(torch_impl.optimizers, "make_optimizer",
+                        lambda o, params: make({**o, "learning_rate": o["learning_rate"] * 1.01}, params))
+    r = training.train_conformance(load_spec("dorian_mlp300"), small, 30, device="cpu")
+    assert not r.passed
+    failed = [c for c in r.checks if not c.passed]
+    assert failed and all("float64 twins differ, fails" in c.note for c in failed), [c.as_dict() for c in failed]
+
+
 def test_native_dropout_breaks_lockstep(small):
     """Negative control: the same 5 steps in lockstep, once with the neutral masks and once with each
     framework's own dropout. Only the masks differ, so only the neutral run may pass the loss

@@ -3,12 +3,17 @@ update rules (`spec/optimizers.py`), so this only passes the resolved numbers th
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 from spec.optimizers import resolve
 
 
-def make_optimizer(optimizer: dict) -> keras.optimizers.Optimizer:
+def make_optimizer(optimizer: dict, dtype: str = "float32") -> keras.optimizers.Optimizer:
     o = resolve(optimizer)
+    if dtype == "float64":
+        # Keras casts a Python-float beta through a float32 tensor on TensorFlow (0.999 becomes
+        # 0.99900001287): numpy float64 scalars keep a float64 twin's update float64 throughout
+        o = {k: np.float64(v) if isinstance(v, float) else v for k, v in o.items()}
     if o["type"] == "sgd":
         return keras.optimizers.SGD(learning_rate=o["learning_rate"], momentum=o["momentum"])
     if o["type"] == "adam":

@@ -3,6 +3,8 @@ the harness uses: weights in and out in the neutral layout, forward, loss and gr
 output of every spec layer."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -20,6 +22,20 @@ def tf_device(device: str) -> str:
     return "/CPU:0"
 
 
+@contextmanager
+def _keras_float(dtype: str):
+    """Keras' floatx and global dtype policy set to `dtype` for the block. Both must change: Keras
+    fixes its global policy at first use."""
+    policy, floatx = keras.config.dtype_policy(), keras.config.floatx()
+    keras.config.set_floatx(dtype)
+    keras.config.set_dtype_policy(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(floatx)
+        keras.config.set_dtype_policy(policy)
+
+
 class TFTwin:
     framework = "tf"
 
@@ -34,18 +50,10 @@ class TFTwin:
 
     def to_float64(self) -> None:
         """Compute in float64 from now on (crosscheck's rounding-floor reference): the same emitted
-        `build_model()`, built again under Keras' float64 dtype policy, holding the same weights.
-        Both the policy and floatx must change: Keras fixes its global policy at first use."""
+        `build_model()`, built again under Keras' float64 dtype policy, holding the same weights."""
         weights = self.get_weights()
-        policy, floatx = keras.config.dtype_policy(), keras.config.floatx()
-        keras.config.set_floatx("float64")
-        keras.config.set_dtype_policy("float64")
-        try:
-            with tf.device(self.device):
-                self.model = self.module.build_model()
-        finally:
-            keras.config.set_floatx(floatx)
-            keras.config.set_dtype_policy(policy)
+        with _keras_float("float64"), tf.device(self.device):
+            self.model = self.module.build_model()
         self.dtype = tf.float64
         self.set_weights(weights)
 
@@ -145,7 +153,7 @@ class TFTwin:
     def to_device(self, a: np.ndarray):
         """An array as a tensor on the twin's device (the whole data set is moved once)."""
         with tf.device(self.device):
-            return tf.identity(tf.constant(a))
+            return tf.identity(self._tensor(a))
 
     def start_training(self, optimizer: dict, neutral_dropout: bool = False) -> None:
         """Optimiser from the spec and a compiled (`tf.function`) step. With `neutral_dropout`,
@@ -154,14 +162,15 @@ class TFTwin:
         `call` is replaced)."""
         from .optimizers import make_optimizer
 
-        with tf.device(self.device):
-            self.optimizer = make_optimizer(optimizer)
+        # under the twin's float type: Keras keeps the learning rate in a floatx variable
+        with tf.device(self.device), _keras_float(self.dtype.name):
+            self.optimizer = make_optimizer(optimizer, self.dtype.name)
             self.optimizer.build(self.model.trainable_variables)
             self._masks = {}
             if neutral_dropout:
                 for node in self.spec.nodes:
                     if node.type == "dropout":
-                        mask = tf.Variable(tf.zeros([0]), shape=tf.TensorShape(None), trainable=False)
+                        mask = tf.Variable(tf.zeros([0], self.dtype), shape=tf.TensorShape(None), trainable=False)
                         self._masks[node.name] = mask
                         self.model.get_layer(node.name).call = (
                             lambda inputs, training=None, mask=mask: inputs * tf.ensure_shape(mask, inputs.shape) if training else inputs)
@@ -187,7 +196,7 @@ class TFTwin:
         """One optimiser step on a batch (device tensors); the loss before the update."""
         with tf.device(self.device):
             for name, mask in (masks or {}).items():
-                self._masks[name].assign(mask)
+                self._masks[name].assign(np.asarray(mask, self.dtype.as_numpy_dtype))
             return float(self._step(x, labels))
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
