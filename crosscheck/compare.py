@@ -155,7 +155,7 @@ def rounding_floor_recheck(spec: Spec, tf_twin, torch_twin, checks: list[Check],
     1e-6 rounding difference moves a whole term), and it stays strict: a twin that computes
     something else fails (b), and is far from the other twin but not from its own float64 run.
     """
-    failing = {c.name for c in checks if not c.passed and np.isfinite(c.max_scaled)}
+    failing = floor_candidates(checks)
     if not failing:
         return checks
     grads = any("grad:" in n or n.endswith("loss") for n in failing)
@@ -172,6 +172,12 @@ def rounding_floor_recheck(spec: Spec, tf_twin, torch_twin, checks: list[Check],
             c = judge_at_floor(c, floors, distance_in_scale(c, ref["tf"][c.name], ref["torch"][c.name]))
         out.append(c)
     return out
+
+
+def floor_candidates(checks: list[Check]) -> set[str]:
+    """Names of the checks the rounding floor may judge again: failed, with a finite error (a
+    shape mismatch, a missing gradient or a NaN is never rounding)."""
+    return {c.name for c in checks if not c.passed and np.isfinite(c.max_scaled)}
 
 
 def float64_copies(tf_twin, torch_twin):

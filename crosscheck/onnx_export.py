@@ -24,7 +24,7 @@ import numpy as np
 from spec import Spec
 from spec.atomic import atomic_path
 
-from .compare import float64_copies, judge_at_floor, make_batch, no_float64_reference
+from .compare import float64_copies, floor_candidates, judge_at_floor, make_batch, no_float64_reference
 from .tolerance import TOL_OUTPUT, Check, compare_arrays
 
 DEFAULT_OPSET = 18  # the newest tf2onnx 1.17 supports; torch's exporter emits 18 natively
@@ -236,7 +236,7 @@ def _rounding_floor_recheck(checks: list[Check], tf_twin, torch_twin, inputs, na
     over the batches (one batch-1 output of a single unit is one sample of rounding noise, not an
     estimate of it). An export that computes something else stays far from the others while the
     floor stays small. Deep nets (ResNet50) need it; the MNIST family passes at 1e-5 without."""
-    failing = {c.name for c in checks if not c.passed and np.isfinite(c.max_scaled)}
+    failing = floor_candidates(checks)
     if not failing:
         return checks
     try:
