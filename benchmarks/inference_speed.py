@@ -82,7 +82,7 @@ def main(argv=None) -> int:
     import tensorflow as tf
     import torch
 
-    from crosscheck.compare import make_batch
+    from crosscheck.conformance_inputs import make_batch
     from spec import init_weights, load_spec
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -1,4 +1,4 @@
-"""ONNX export of either twin, and ONNX Runtime parity with the native twins.
+"""ONNX export of either twin, and ONNX Runtime sessions on the exports.
 
 Both exports of a spec present one interface (see the ONNX section of `spec/SEMANTICS.md`):
 input named as the spec's `input.name`, channels last (NHWC), dynamic batch dimension; one output
@@ -9,13 +9,11 @@ hand. Each file carries metadata (spec id and sha256, source framework and versi
 version, opset), passes `onnx.checker.check_model(full_check=True)`, and is written atomically:
 an exporter or checker failure leaves no file behind.
 
-Parity (`parity_checks`): ORT on each export, native TF and native torch on the same inputs at
-batch 1 and 32, every pair compared with the project's tolerance policy (1e-5, outputs).
+Parity with the native twins is `crosscheck.onnx_parity`.
 """
 from __future__ import annotations
 
 import logging
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,30 +22,12 @@ import numpy as np
 from spec import Spec
 from spec.atomic import atomic_path
 
-from .compare import float64_copies, floor_candidates, judge_at_floor, make_batch, no_float64_reference
-from .tolerance import TOL_OUTPUT, Check, compare_arrays
-
 DEFAULT_OPSET = 18  # the newest tf2onnx 1.17 supports; torch's exporter emits 18 natively
 FRAMEWORKS = ("tf", "torch")
-PARITY_BATCHES = (1, 32)
-# Four runners of one spec (ORT on each export, each native twin); every pair is a check.
-PAIR_NAMES = {
-    ("ort-tf", "native-tf"): "onnx:tf-vs-native",
-    ("ort-torch", "native-torch"): "onnx:torch-vs-native",
-    ("ort-tf", "ort-torch"): "onnx:tf-vs-torch",
-    ("ort-tf", "native-torch"): "onnx:tf-vs-native-torch",
-    ("ort-torch", "native-tf"): "onnx:torch-vs-native-tf",
-    ("native-tf", "native-torch"): "onnx:native-tf-vs-native-torch",
-}
 
 
 class ExportError(Exception):
     """An exporter produced no model or one the ONNX checker rejects."""
-
-
-def output_name(spec: Spec) -> str:
-    """The one output of both exports: the spec's output layer name (e.g. `logits`)."""
-    return spec.output
 
 
 def class_probabilities(spec: Spec, outputs: np.ndarray) -> np.ndarray:
@@ -82,7 +62,7 @@ def _tf_proto(spec: Spec, twin, opset: int):
     # The dict key names the ONNX output; training=False turns dropout off (batchnorm: moving stats).
     @tf.function(input_signature=signature)
     def serve(x):
-        return {output_name(spec): model(x, training=False)}
+        return {spec.output: model(x, training=False)}
 
     proto, _ = tf2onnx.convert.from_function(serve, input_signature=signature, opset=opset)
     return proto, ("tf2onnx", tf2onnx.__version__), ("tensorflow", tf.__version__)
@@ -111,7 +91,7 @@ def _torch_proto(spec: Spec, twin, opset: int):
     with _quiet_loggers("torch.onnx", "torch.export", "onnxscript"):
         program = torch.onnx.export(
             model, (example,), dynamo=True, opset_version=opset, verbose=False,
-            input_names=[spec.input_name], output_names=[output_name(spec)],
+            input_names=[spec.input_name], output_names=[spec.output],
             dynamic_shapes={spec.input_name: {0: torch.export.Dim("batch")}},
         )
     if program is None:
@@ -201,62 +181,3 @@ def session(path: str | Path, device: str = "auto", threads: int | None = None):
 def run_session(sess, x: np.ndarray) -> np.ndarray:
     (inp,) = sess.get_inputs()
     return sess.run(None, {inp.name: np.ascontiguousarray(x, dtype=np.float32)})[0]
-
-
-def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = "auto", opset: int = DEFAULT_OPSET,
-                  batches=PARITY_BATCHES) -> list[Check]:
-    """Export both twins (weights as loaded) to a temporary folder and compare all four runners
-    pairwise at each batch size. Check names: `<pair>@b<batch>`, e.g. `onnx:tf-vs-torch@b32`."""
-    checks = []
-    with tempfile.TemporaryDirectory(prefix=f"onnx-{spec.id}-") as tmp:
-        sessions = {}
-        for fw, twin in (("tf", tf_twin), ("torch", torch_twin)):
-            path = export_model(spec, fw, twin, Path(tmp) / f"{spec.id}_{fw}.onnx", opset)
-            sessions[fw] = session(path, device)
-        inputs, natives = [], {"tf": [], "torch": []}
-        for batch in batches:
-            x, _ = make_batch(spec, batch, seed)
-            outs = {
-                "ort-tf": run_session(sessions["tf"], x),
-                "ort-torch": run_session(sessions["torch"], x),
-                "native-tf": tf_twin.forward(x),
-                "native-torch": torch_twin.forward(x),
-            }
-            checks += [compare_arrays(f"{name}@b{batch}", outs[a], outs[b], TOL_OUTPUT) for (a, b), name in PAIR_NAMES.items()]
-            inputs.append(x)
-            for fw in FRAMEWORKS:
-                natives[fw].append(outs[f"native-{fw}"])
-    return _rounding_floor_recheck(checks, tf_twin, torch_twin, inputs, natives)
-
-
-def _rounding_floor_recheck(checks: list[Check], tf_twin, torch_twin, inputs, natives) -> list[Check]:
-    """Failing checks judged again at the float32 rounding floor by the rule `crosscheck.compare`
-    applies to the native checks (`judge_at_floor`): each native twin against its own float64 run
-    and the two float64 runs against each other, on every parity input. The distances are pooled
-    over the batches (one batch-1 output of a single unit is one sample of rounding noise, not an
-    estimate of it). An export that computes something else stays far from the others while the
-    floor stays small. Deep nets (ResNet50) need it; the MNIST family passes at 1e-5 without."""
-    failing = floor_candidates(checks)
-    if not failing:
-        return checks
-    try:
-        twins64 = dict(zip(FRAMEWORKS, float64_copies(tf_twin, torch_twin)))
-        outs64 = {fw: [twins64[fw].forward(x) for x in inputs] for fw in FRAMEWORKS}
-    except Exception as e:  # a twin that cannot run in float64: no floor, the failures stand
-        return no_float64_reference(checks, failing, e)
-
-    def pooled(a: list, b: list) -> float:
-        return max(float(np.abs(np.asarray(u, np.float64) - np.asarray(v, np.float64)).max()) for u, v in zip(a, b))
-
-    floors_abs = {fw: pooled(natives[fw], outs64[fw]) for fw in FRAMEWORKS}
-    agree64_abs = pooled(outs64["tf"], outs64["torch"])
-    return [judge_at_floor(c, {fw: f / max(c.scale, 1e-30) for fw, f in floors_abs.items()}, agree64_abs / max(c.scale, 1e-30))
-            if c.name in failing else c for c in checks]
-
-
-def parse_check_name(name: str) -> tuple[str, int] | None:
-    """`onnx:tf-vs-torch@b32` → ("onnx:tf-vs-torch", 32); None for a non-ONNX check."""
-    if not name.startswith("onnx:") or "@b" not in name:
-        return None
-    pair, batch = name.rsplit("@b", 1)
-    return pair, int(batch)

@@ -31,7 +31,7 @@ from tqdm import tqdm  # noqa: E402
 
 from cases import all_cases  # noqa: E402
 from crosscheck import environment  # noqa: E402
-from crosscheck.compare import make_batch  # noqa: E402
+from crosscheck.conformance_inputs import make_batch  # noqa: E402
 from crosscheck.onnx_export import DEFAULT_OPSET, export_model, make_twin, run_session, session  # noqa: E402
 from crosscheck.tolerance import TOL_OUTPUT, compare_arrays  # noqa: E402
 from spec import build_spec, init_weights  # noqa: E402

@@ -52,7 +52,8 @@ def test_report_writes_markdown_and_json(tmp_path):
     data = json.loads((tmp_path / "report.json").read_text())
     assert data["environment"]["tf32"] == {"tensorflow": False, "torch_matmul": False, "torch_cudnn": False}
     assert [r["passed"] for r in data["results"]] == [True, True]
-    assert "2 / 2 specs pass" in (tmp_path / "report.md").read_text()
+    assert "**2 specs: 2 pass.**" in (tmp_path / "report.md").read_text()
+    assert [r["verdict"] for r in data["results"]] == ["pass", "pass"]
 
 
 def test_tensorflow_then_triton_does_not_crash():

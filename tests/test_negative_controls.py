@@ -25,8 +25,9 @@ def test_wrong_flatten_order_is_detected_at_flatten():
     spec = load_spec("ltfn5_convnet")
     twin = broken_twin(spec, ("self.flatten = FlattenChannelsLast()", "self.flatten = nn.Flatten()"))
     result = compare_twins(spec, TFTwin(spec, "cpu"), twin)
-    assert not result.passed
-    assert not next(c for c in result.checks if c.name == "logits").passed
+    assert result.verdict == "fail"
+    logits = next(c for c in result.checks if c.name == "logits")
+    assert logits.verdict == "fail" and "float64 twins differ" in logits.note, logits.note
     assert result.first_divergent_layer == "flatten"
 
 
@@ -50,7 +51,7 @@ def test_wrong_same_split_for_stride_2_is_detected_at_that_conv():
         ("self.conv_s2(self.conv_s2_pad(conv_a))", "self.conv_s2(conv_a)"),
     )
     result = compare_twins(spec, TFTwin(spec, "cpu"), twin)
-    assert not result.passed
+    assert result.verdict == "fail"
     assert result.first_divergent_layer == "conv_s2"
 
 
@@ -75,7 +76,7 @@ def test_transposed_dense_kernel_is_detected_at_that_dense():
     }
     spec = build_spec(raw)
     result = compare_twins(spec, TFTwin(spec, "cpu"), TransposedDenseKernelTwin(spec, "cpu"))
-    assert not result.passed
+    assert result.failed
     assert result.first_divergent_layer == "hidden"
 
 
@@ -83,4 +84,5 @@ def test_transposed_dense_kernel_is_detected_at_that_dense():
 def test_correct_twins_pass_the_same_harness(spec_id):
     """The controls above fail because of the bug, not because the harness fails everything."""
     spec = load_spec(spec_id)
-    assert compare_twins(spec, TFTwin(spec, "cpu"), TorchTwin(spec, "cpu")).passed
+    result = compare_twins(spec, TFTwin(spec, "cpu"), TorchTwin(spec, "cpu"))
+    assert not result.failed, [(c.name, c.note) for c in result.checks if c.failed]

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from crosscheck import training
+from crosscheck import lockstep, training
 from crosscheck.cli import UserError
 from crosscheck.datasets import mnist, npm
 from crosscheck.datasets.batches import Batches
@@ -169,9 +169,11 @@ def test_optimizer_step_matches_hand_computed_update(optimizer, framework):
     ("eager_mnist_cnn", 8, {"type": "sgd", "learning_rate": 0.01}),  # conv + dropout with neutral masks
 ])
 def test_training_conformance(small, spec_id, steps, optimizer):
-    r = training.train_conformance(load_spec(spec_id), small, steps, device="cpu", optimizer=optimizer)
-    assert r.passed, r.as_dict()
-    assert r.steps == steps and max(r.loss_rel) < 1e-5
+    r = lockstep.train_conformance(load_spec(spec_id), small, steps, device="cpu", optimizer=optimizer)
+    assert not r.failed, [(c.name, c.verdict, c.note) for c in r.checks if c.failed]
+    loss = r.checks[0]
+    assert r.steps == steps and loss.name == "loss" and loss.passed and loss.max_scaled < 1e-5, loss.note
+    assert all(c.float64_scaled < 1e-12 for c in r.checks)
 
 
 @pytest.mark.parametrize("optimizer", [{"type": "sgd", "learning_rate": 0.01}, None])  # None: the spec's Adam
@@ -180,25 +182,27 @@ def test_float64_lockstep_twins_agree(small, optimizer):
     rounding. (Keras casts a Python-float beta through float32 on TensorFlow, which put the float64
     Adam twins 1.7e-7 apart before the TF twin passed numpy float64 hyperparameters.)"""
     spec = load_spec("init_study_relu_he")
-    losses, finals, stopped = training._lockstep(spec, small, 3, 0, "cpu", 32, optimizer or spec.optimizer, float64=True)
-    assert stopped is None and finals["tf"]["layer1.kernel"].dtype == np.float64
-    np.testing.assert_allclose(losses["tf"], losses["torch"], rtol=1e-13)
-    for k in finals["tf"]:
-        np.testing.assert_allclose(finals["tf"][k], finals["torch"][k], rtol=0, atol=1e-13, err_msg=k)
+    runs = lockstep.lockstep(spec, small, 3, 0, "cpu", 32, optimizer or spec.optimizer, float64=True)
+    tf, pt = runs["tf"], runs["torch"]
+    assert tf.stopped is None and tf.finals["layer1.kernel"].dtype == np.float64
+    np.testing.assert_allclose(tf.losses, pt.losses, rtol=1e-13)
+    for k in tf.finals:
+        np.testing.assert_allclose(tf.finals[k], pt.finals[k], rtol=0, atol=1e-13, err_msg=k)
 
 
-def test_training_floor_does_not_excuse_a_different_update(small, monkeypatch):
+def test_a_different_update_fails_in_float64_too(small, monkeypatch):
     """Negative control: the torch twin's learning rate 1 % off. The parameters miss 1e-4 and the
-    float64 lockstep run, which carries the same defect, keeps them failing."""
+    float64 lockstep run, which carries the same defect, proves a different function."""
     import torch_impl.optimizers
 
     make = torch_impl.optimizers.make_optimizer
     monkeypatch.setattr(torch_impl.optimizers, "make_optimizer",
                         lambda o, params: make({**o, "learning_rate": o["learning_rate"] * 1.01}, params))
-    r = training.train_conformance(load_spec("dorian_mlp300"), small, 30, device="cpu")
-    assert not r.passed
-    failed = [c for c in r.checks if not c.passed]
-    assert failed and all("float64 twins differ, fails" in c.note for c in failed), [c.as_dict() for c in failed]
+    r = lockstep.train_conformance(load_spec("dorian_mlp300"), small, 30, device="cpu")
+    assert r.verdict == "fail"
+    failed = [c for c in r.checks if c.failed]
+    assert {c.name for c in failed} >= {f"param:{k}" for k in ("fc1.kernel", "fc2.kernel")}
+    assert all(c.verdict == "fail" and "float64 twins differ" in c.note for c in failed), [c.note for c in failed]
 
 
 def test_native_dropout_breaks_lockstep(small):
@@ -207,10 +211,9 @@ def test_native_dropout_breaks_lockstep(small):
     tolerance. (Native dropout is not reproducible run to run: at initial weights a single step can
     differ by as little as 5e-4 relative, so the control takes the worst of 5 steps: 0.014-0.042 over
     12 repeated runs, against a lockstep tolerance of 1e-4.)"""
-    from crosscheck.tolerance import train_tolerances
+    from crosscheck.tolerance import TOL_TRAIN_LOSS as tol_loss
 
     spec = load_spec("eager_mnist_cnn")
-    tol_loss, _ = train_tolerances(spec.id, spec.optimizer)
 
     def worst_rel(neutral):
         a, b = (np.asarray(training.train(spec, fw, small, total_steps=5, batch_size=32, neutral_dropout=neutral,

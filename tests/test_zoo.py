@@ -23,8 +23,8 @@ def test_mnist_family_is_complete():
 @pytest.mark.parametrize("spec_id", [s for s in spec_ids() if s not in SLOW])
 def test_twins_agree(spec_id):
     result = compare_spec(load_spec(spec_id), seed=0, device="cpu", batch=8)
-    failed = [(c.name, c.max_scaled, c.tol) for c in result.checks if not c.passed]
-    assert result.passed, f"{failed}; first divergent layer: {result.first_divergent_layer}"
+    failed = [(c.name, c.verdict, c.note) for c in result.checks if c.failed]
+    assert not result.failed, f"{failed}; first divergent layer: {result.first_divergent_layer}"
     assert result.checks[0].name == "logits" and result.checks[1].name == "loss"
 
 

@@ -48,12 +48,22 @@ class TFTwin:
         with tf.device(self.device):
             self.model = self.module.build_model()
 
+    def derived(self, spec: Spec) -> "TFTwin":
+        """A twin of another spec (a variant of this one) on the same device."""
+        return type(self)(spec, "cuda" if "GPU" in self.device else "cpu")
+
     def to_float64(self) -> None:
         """Compute in float64 from now on (crosscheck's rounding-floor reference): the same emitted
         `build_model()`, built again under Keras' float64 dtype policy, holding the same weights."""
         weights = self.get_weights()
         with _keras_float("float64"), tf.device(self.device):
             self.model = self.module.build_model()
+        # Keras' L2 casts its Python-float factor through a float32 tensor (0.001 → 1.0000000475e-3);
+        # a numpy float64 factor stays exact.
+        for layer in self.model.layers:
+            reg = getattr(layer, "kernel_regularizer", None)
+            if reg is not None and hasattr(reg, "l2"):
+                reg.l2 = np.float64(reg.l2)
         self.dtype = tf.float64
         self.set_weights(weights)
 
@@ -92,18 +102,26 @@ class TFTwin:
         return f"{layer}.{param}"
 
     # -- running -------------------------------------------------------------------------
+    @contextmanager
+    def _running(self):
+        """On the twin's device, with Keras' float type the twin's: Keras turns Python constants into
+        floatx tensors (an L2 factor 0.001 through float32 is 1.0000000475e-3), which would put the
+        float64 twin 5e-8 away from the float64 maths."""
+        with tf.device(self.device), _keras_float(self.dtype.name):
+            yield
+
     def _tensor(self, a: np.ndarray) -> tf.Tensor:
         """Floating arrays in the twin's dtype; integer labels as they are."""
         a = np.asarray(a)
         return tf.constant(a.astype(self.dtype.as_numpy_dtype, copy=False) if np.issubdtype(a.dtype, np.floating) else a)
 
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
-        with tf.device(self.device):
+        with self._running():
             return np.asarray(self.model(self._tensor(x), training=training))
 
     def loss_and_grads(self, x, labels, training: bool = False):
         """Loss (float) and the gradient of every trainable parameter, keyed `layer.param`."""
-        with tf.device(self.device):
+        with self._running():
             variables = self.model.trainable_variables
             with tf.GradientTape() as tape:
                 outputs = self.model(self._tensor(x), training=training)
@@ -145,7 +163,7 @@ class TFTwin:
         """Output of every spec layer, in the logical (channels-last) layout."""
         names = [n.name for n in self.spec.nodes]
         probe = keras.Model(self.model.inputs, [self.model.get_layer(n).output for n in names])
-        with tf.device(self.device):
+        with self._running():
             outs = probe(self._tensor(x), training=training)
         return {n: np.asarray(o) for n, o in zip(names, outs)}
 
@@ -194,14 +212,14 @@ class TFTwin:
 
     def train_step(self, x, labels, masks: dict[str, np.ndarray] | None = None) -> float:
         """One optimiser step on a batch (device tensors); the loss before the update."""
-        with tf.device(self.device):
+        with self._running():
             for name, mask in (masks or {}).items():
                 self._masks[name].assign(np.asarray(mask, self.dtype.as_numpy_dtype))
             return float(self._step(x, labels))
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
         """Spec loss (without L2) and predicted classes of one batch (device tensors)."""
-        with tf.device(self.device):
+        with self._running():
             loss, pred = self._evaluate(x, labels)
         return float(loss), pred.numpy()
 

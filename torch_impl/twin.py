@@ -31,6 +31,10 @@ class TorchTwin:
         self.model = self.module.build_model().to(self.device)
         self.dtype = torch.float32
 
+    def derived(self, spec: Spec) -> "TorchTwin":
+        """A twin of another spec (a variant of this one) on the same device."""
+        return type(self)(spec, self.device.type)
+
     def to_float64(self) -> None:
         """Compute in float64 from now on (crosscheck's rounding-floor reference)."""
         self.model.double()
@@ -133,6 +137,10 @@ class TorchTwin:
                 if node.type == "dropout":
                     getattr(self.model, node.name).register_forward_hook(
                         lambda _m, inputs, _out, name=node.name: inputs[0] * self._masks[name] if _m.training else _out)
+
+    def trainable_parameters(self) -> dict:
+        """(layer name, canonical param) → the trainable `nn.Parameter` (after `start_training`)."""
+        return {tuple(k.split(".")): p for k, p in self._params.items()}
 
     def train_step(self, x, labels, masks: dict[str, np.ndarray] | None = None) -> float:
         """One optimiser step on a batch (device tensors); the loss before the update."""

@@ -83,7 +83,7 @@ def run(args) -> int:
                 e.update({"batch_size": bs, "steps": total, "optimizer": spec.optimizer,
                           "reported": spec.raw.get("reported", {}), "data": data.source, "seed": args.seed, fw: entry})
 
-            doc = _update(args.out, record)
+            _update(args.out, record)
             runs = {}
             for f2 in training.FRAMEWORKS:
                 if (curves / f"{spec.id}.{f2}.npz").exists():

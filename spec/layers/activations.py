@@ -15,6 +15,7 @@ class _Elementwise(LayerType):
 @register
 class ReLU(_Elementwise):
     type = "relu"
+    piecewise = True
 
 
 @register

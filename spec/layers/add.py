@@ -5,6 +5,7 @@ from .base import LayerType, ShapeError, register
 @register
 class Add(LayerType):
     type = "add"
+    sum_of_products = True
     arity = None
 
     def output_shape(self, cfg, in_shapes):

@@ -10,3 +10,4 @@ from .base import register
 @register
 class AvgPool2D(Pool2D):
     type = "avgpool2d"
+    sum_of_products = True

@@ -10,7 +10,13 @@ with `@register`. The class is the contract both backends translate:
 * `output_shape`: the shape rule, on shapes *without* the batch dimension, in the logical layout
   (channels last). Raise `ShapeError` naming the field that makes the shapes not connect;
 * `param_shapes`: each parameter's shape in the canonical (neutral weight file) layout;
-* `default_init`: the initialiser a parameter gets when the spec names none.
+* `default_init`: the initialiser a parameter gets when the spec names none;
+* `sum_of_products`: every output element is a sum of products of one input element and at most
+  one parameter element (plus a bias): conv, dense, pooling means, add. Float32 rounds such a sum
+  at the size of its terms, Σ|terms|, not of its result; the float32 sensitivity model
+  (`crosscheck.sensitivity`) gets Σ|terms| by running the layer on |inputs| with |parameters|;
+* `piecewise`: the output is continuous but the gradient jumps at a decision (ReLU at 0, the
+  max-pool winner): float32 rounding can flip a decision whose margin is within rounding.
 """
 from __future__ import annotations
 
@@ -36,6 +42,8 @@ class LayerType:
     params: tuple[str, ...] = ()
     # Parameters that are state, not learned (e.g. batchnorm moving statistics): no gradient.
     non_trainable_params: tuple[str, ...] = ()
+    sum_of_products: bool = False
+    piecewise: bool = False
 
     def with_defaults(self, cfg: dict) -> dict:
         """The layer's fields with every default filled in."""

@@ -13,6 +13,7 @@ from .base import INT_OR_PAIR, PADDING, POSITIVE_INT, LayerType, ShapeError, exp
 @register
 class Conv2D(LayerType):
     type = "conv2d"
+    sum_of_products = True
     properties = {
         "filters": POSITIVE_INT,
         "kernel_size": INT_OR_PAIR,

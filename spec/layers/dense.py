@@ -10,6 +10,7 @@ from .base import POSITIVE_INT, LayerType, expect_rank, register
 @register
 class Dense(LayerType):
     type = "dense"
+    sum_of_products = True
     properties = {"units": POSITIVE_INT, "use_bias": {"type": "boolean"}}
     required = ("units",)
     defaults = {"use_bias": True}

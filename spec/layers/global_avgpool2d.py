@@ -5,6 +5,7 @@ from .base import LayerType, expect_rank, register
 @register
 class GlobalAvgPool2D(LayerType):
     type = "global_avgpool2d"
+    sum_of_products = True
 
     def output_shape(self, cfg, in_shapes):
         expect_rank(in_shapes[0], 3, "global_avgpool2d")

@@ -10,3 +10,4 @@ from .base import register
 @register
 class MaxPool2D(Pool2D):
     type = "maxpool2d"
+    piecewise = True

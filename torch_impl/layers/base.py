@@ -7,7 +7,12 @@ A `TorchLayer` says, for one spec node:
   (attribute suffix, constructor) pairs;
 * `helpers(node)`: classes from `torch_impl.modules` the emitted file must include;
 * `native_names`: canonical parameter name → torch attribute (`kernel` → `weight`), and
-  `to_native` / `from_native` for the layout of each parameter.
+  `to_native` / `from_native` for the layout of each parameter;
+* `term_function(node, module, inputs)`: for the float32 sensitivity model
+  (`crosscheck.sensitivity`), a function of (|inputs|, |parameters|) whose output is Σ|terms| of
+  each output element and whose vector-Jacobian product with |cotangent| is Σ|terms| of each
+  input cotangent and parameter gradient; `state_magnitudes` the same for state updated by a
+  forward (batchnorm's moving statistics).
 """
 from __future__ import annotations
 
@@ -34,6 +39,29 @@ class TorchLayer:
 
     def from_native(self, node, param: str, value: np.ndarray) -> np.ndarray:
         return value
+
+    def term_function(self, node, module, inputs):
+        """A layer whose outputs are sums of products (`sum_of_products`) is its own term function,
+        run on absolute values: |W|·|x| + |b| for conv and dense. None: no sums to model."""
+        if not node.layer_type.sum_of_products:
+            return None
+        from torch.func import functional_call
+
+        return lambda xs_abs, params_abs: functional_call(module, params_abs, tuple(xs_abs))
+
+    def decide(self, node, module, inputs, reference, radius=None):
+        """For a `piecewise` layer: its output from `inputs`, with the decisions (ReLU's sign, the
+        max-pool winner) that `reference`, an input of the same shape, makes; taken the other way
+        wherever the reference is within `radius` of the decision."""
+        raise NotImplementedError(f"{node.type} is not piecewise")
+
+    def decision_differences(self, node, module, reference_a, reference_b) -> int:
+        """How many of this layer's decisions the two reference inputs make differently."""
+        raise NotImplementedError(f"{node.type} is not piecewise")
+
+    def state_magnitudes(self, node, module, inputs) -> dict:
+        """Σ|terms| of each state parameter a training-mode forward updates (canonical name → array)."""
+        return {}
 
 
 _REGISTRY: dict[str, TorchLayer] = {}

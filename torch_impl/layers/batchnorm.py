@@ -24,3 +24,30 @@ class BatchNorm(TorchLayer):
         c = node.cfg
         # 1 - momentum in float64 then rounded, so 0.99 gives 0.01, not 0.010000000000000009
         return f"{self._cls(node).__name__}({node.in_shapes[0][-1]}, eps={c['epsilon']!r}, momentum={round(1 - c['momentum'], 12)!r})"
+
+    @staticmethod
+    def _statistics(module, x):
+        dims = [0, *range(2, x.dim())]
+        if module.training:
+            return dims, x.mean(dims), x.var(dims, unbiased=False)
+        return dims, module.running_mean, module.running_var
+
+    def term_function(self, node, module, inputs):
+        """y = gamma·x̂ + beta: the gradient terms are |δ|·|x̂| (gamma) and |δ| (beta)."""
+        import torch
+
+        x = inputs[0].detach()
+        dims, mean, var = self._statistics(module, x)
+        shape = [1, -1] + [1] * (x.dim() - 2)
+        x_hat = ((x - mean.view(shape)) / torch.sqrt(var.view(shape) + module.eps)).abs()
+        return lambda xs_abs, p: p["weight"].view(shape) * x_hat + p["bias"].view(shape)
+
+    def state_magnitudes(self, node, module, inputs):
+        """moving ← (1 − m)·moving + m·batch (torch's m): terms (1 − m)·|moving| and m·mean|x|."""
+        if not module.training:
+            return {}
+        x = inputs[0].detach()
+        dims, _, var = self._statistics(module, x)
+        m = module.momentum
+        return {"moving_mean": ((1 - m) * module.running_mean.abs() + m * x.abs().mean(dims)).cpu().numpy(),
+                "moving_variance": ((1 - m) * module.running_var.abs() + m * var).cpu().numpy()}

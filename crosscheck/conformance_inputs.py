@@ -1,0 +1,99 @@
+"""The inputs of a conformance check: a seeded batch, the weights, and the spec variant each mode runs.
+
+Both twins always see the same arrays. Weights are sampled in numpy from the spec's initialisers
+(`spec.init_weights`); for a spec with batchnorm, the moving statistics are then set to the mean
+and biased variance of each batchnorm's input over a second batch (seed + 1), computed by the
+float64 TF twin with every batchnorm on batch statistics: the spec's initial 0/1 let activations
+grow through deep nets until a ResNet50's output saturates and every check compares zeros, and
+a float64 calibration is the same on every CPU.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from spec import Spec, build_spec, init_weights
+
+
+def make_batch(spec: Spec, batch: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs uniform in [0, 1) (the seeds' pixel scale) and labels that fit the spec's loss."""
+    rng = np.random.default_rng([seed, 1])
+    x = rng.random((batch, *spec.input_shape), dtype=np.float32)
+    out_shape = spec.output_shape
+    loss = (spec.loss or {}).get("type", "mse")
+    if loss in ("softmax_cross_entropy", "clipped_cross_entropy"):
+        classes = rng.integers(0, out_shape[-1], size=batch)
+        if (spec.loss or {}).get("labels") == "sparse":
+            return x, classes.astype(np.int64)
+        return x, np.eye(out_shape[-1], dtype=np.float32)[classes]
+    if loss == "binary_cross_entropy":
+        return x, rng.integers(0, 2, size=(batch, *out_shape)).astype(np.float32)
+    return x, rng.normal(size=(batch, *out_shape)).astype(np.float32)
+
+
+def has_batchnorm(spec: Spec) -> bool:
+    return any(n.layer_type.non_trainable_params for n in spec.nodes)
+
+
+def calibrated_batchnorm(tf_twin, weights: dict, x: np.ndarray) -> dict:
+    """`weights` with every batchnorm's moving statistics set to the statistics of its input over `x`."""
+    tf_twin.set_weights(weights)
+    out = dict(weights)
+    for name, (mean, var) in tf_twin.batchnorm_input_statistics(x).items():
+        out[f"{name}.moving_mean"], out[f"{name}.moving_variance"] = mean, var
+    return out
+
+
+def conformance_weights(spec: Spec, tf64, seed: int, batch: int) -> dict:
+    """The weights every conformance check of `spec` starts from (`tf64`: a float64 TF twin)."""
+    weights = init_weights(spec, seed)
+    if has_batchnorm(spec):
+        weights = calibrated_batchnorm(tf64, weights, make_batch(spec, batch, seed + 1)[0])
+    return weights
+
+
+def has_training_mode(spec: Spec) -> bool:
+    """True when a training-mode forward differs from inference beyond dropout: a trainable batchnorm."""
+    return any(n.layer_type.non_trainable_params and n.trainable for n in spec.nodes)
+
+
+def dropout_free(spec: Spec) -> Spec | None:
+    """The spec with every dropout rate 0 (training-mode checks: each framework would draw its own
+    masks), or None when it has no active dropout."""
+    if not any(n.type == "dropout" and n.cfg["rate"] > 0 for n in spec.nodes):
+        return None
+    raw = copy.deepcopy(spec.flat_raw)
+    for layer in raw["layers"]:
+        if layer["type"] == "dropout":
+            layer["rate"] = 0
+    return build_spec(raw, spec.source)
+
+
+# Float64 runs under the rounding model keep, per sample, every layer's output, its cotangent, its
+# Σ|terms| and their noise: ~4 float64 copies of the activations. Batches are cut to fit this.
+RUN_BUDGET_BYTES = 768 * 2**20
+_BYTES_PER_ACTIVATION = 4 * 8
+
+
+def activations_per_sample(spec: Spec) -> int:
+    return sum(int(np.prod(n.out_shape)) for n in spec.nodes)
+
+
+def _samples_that_fit(spec: Spec) -> int:
+    return RUN_BUDGET_BYTES // max(1, activations_per_sample(spec) * _BYTES_PER_ACTIVATION)
+
+
+def conformance_batch(spec: Spec, wanted: int = 8) -> int:
+    """`wanted`, or fewer samples (at least 2: batch statistics need two) where the float64
+    runs of a large model would not fit RUN_BUDGET_BYTES."""
+    return max(2, min(wanted, _samples_that_fit(spec)))
+
+
+def parity_batch(spec: Spec, wanted: int) -> int:
+    """A parity batch: 1 stays 1; a larger one tests the dynamic batch dimension with at least 3
+    samples (neither export was traced at 3), fewer than `wanted` where memory asks for it
+    (forward only: about half the memory of a gradient run per sample)."""
+    if wanted <= 1:
+        return wanted
+    return max(3, min(wanted, 2 * _samples_that_fit(spec)))

@@ -1,0 +1,78 @@
+"""One mode's evidence for every check: float32 per twin, float64 per twin, the rounding model.
+
+`gather` measures (crosscheck.measurement) both float32 twins, both float64 twins (the same emitted
+source computing in float64) and the float32 rounding model on the float64 torch twin
+(crosscheck.sensitivity); `judge_key` hands one check's arrays to `crosscheck.verdict.judge`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spec import Spec
+
+from .measurement import float64_copies, measure
+from .sensitivity import Sensitivity, analyse
+from .tolerance import TOL_GRAD, TOL_LOSS, TOL_OUTPUT, Check, unavailable
+from .verdict import judge
+
+FRAMEWORKS = ("tf", "torch")
+
+
+def tolerance_of(name: str) -> float:
+    base = name.removeprefix("train:")
+    if base.startswith("grad:"):
+        return TOL_GRAD
+    return TOL_LOSS if base == "loss" else TOL_OUTPUT
+
+
+@dataclass
+class Evidence:
+    """One mode's measurements: float32 per framework, float64 per framework (None when a twin
+    cannot compute in float64, with the reason), and the rounding model's (crosscheck.sensitivity)."""
+
+    f32: dict
+    f64: dict | None
+    model: Sensitivity | None = None
+    note: str = ""
+
+
+def gather(spec: Spec, twins32: dict, twins64: dict | None, weights, x, labels, training=False, grads=True,
+           layers=False, seed=0, note="") -> Evidence:
+    # each float32 run's own ReLU / max-pool decisions come from its layer outputs
+    decisions = layers or any(n.layer_type.piecewise for n in spec.nodes)
+    f32 = {fw: measure(spec, twins32[fw], weights, x, labels, training, grads, decisions) for fw in FRAMEWORKS}
+    if twins64 is None:
+        return Evidence(f32, None, note=note)
+    try:
+        f64 = {fw: measure(spec, twins64[fw], weights, x, labels, training, grads, layers) for fw in FRAMEWORKS}
+        model = analyse(spec, twins64["torch"], weights, x, labels, f32, training, grads, layers, seed=seed)
+    except Exception as e:  # a twin that cannot compute in float64 (e.g. one pinning float32 tensors)
+        return Evidence(f32, None, note=no_float64(e))
+    return Evidence(f32, f64, model)
+
+
+def judge_key(key: str, ev: Evidence, tol: float | None = None) -> Check:
+    tol = tolerance_of(key) if tol is None else tol
+    a, b = ev.f32["tf"].get(key), ev.f32["torch"].get(key)
+    missing = [fw for fw, v in (("tf", a), ("torch", b)) if v is None]
+    if missing:
+        return unavailable(key, tol, f"no value from {', '.join(missing)}")
+    if ev.f64 is None:
+        check = judge(key, tol, a, b)
+        check.note = f"{check.note} ({ev.note})" if ev.note else check.note
+        return check
+    m = ev.model
+    refs = tuple(m.conditioned[fw].get(key) for fw in FRAMEWORKS) if m.conditioned else None
+    return judge(key, tol, a, b, ev.f64["tf"].get(key), ev.f64["torch"].get(key), [d[key] for d in m.smooth],
+                 m.flipped.get(key) if m.flipped else None, refs, m.magnitudes.get(key))
+
+
+def float64_twins(tf_twin, torch_twin) -> tuple[dict | None, str]:
+    try:
+        return dict(zip(FRAMEWORKS, float64_copies(tf_twin, torch_twin))), ""
+    except Exception as e:  # a twin that cannot compute in float64 (e.g. one pinning float32 tensors)
+        return None, no_float64(e)
+
+
+def no_float64(error: Exception) -> str:
+    return f"no float64 reference: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"

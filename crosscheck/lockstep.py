@@ -1,0 +1,179 @@
+"""Training conformance: both twins trained in lockstep, every step's loss and every parameter
+after the last step judged by `crosscheck.verdict`.
+
+Both twins start from `init_weights(spec, seed)` and take N steps on the same batches and the same
+dropout masks (`crosscheck.training`). The same N steps are also taken by both twins in float64
+(the proof: equal functions and equal optimiser maths agree to float64 rounding, ~1e-15 after 100
+Adam steps), and by the float64 torch twin under the float32 rounding model
+(`crosscheck.sensitivity.Rounding`, on every forward, backward, gradient and update of every
+step): training amplifies rounding (a ReLU or max-pool decision flipped by a 1e-7 difference
+changes every later step), and the draws measure by how much for this very run. The draws flip
+decisions as float32 runs do, so a runner's error is measured against the plain float64 run.
+
+Checks: `loss` — every step's loss relative to the float64 loss of that step, at TOL_TRAIN_LOSS;
+`param:<layer>.<param>` — each parameter after the last step at TOL_TRAIN_PARAM; a parameter is a
+sum of its updates, so its scale is floored by M = |θ₀| + Σₜ|Δθₜ| of the float64 run.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from spec import Spec, init_weights
+
+from .datasets.batches import Batches
+from .sensitivity import DRAWS, Rounding
+from .tolerance import TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
+from .training import FRAMEWORKS, _Device as Device, dropout_masks, make_twin, schedule
+from .verdict import judge
+
+
+@dataclass
+class TrainConformance:
+    spec: str
+    steps: int
+    optimizer: dict
+    checks: list[Check] = field(default_factory=list)
+    stopped: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        return "fail" if self.stopped else worst_verdict(c.verdict for c in self.checks)
+
+    @property
+    def failed(self) -> bool:
+        return self.stopped is not None or any(c.failed for c in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "pass"
+
+    def as_dict(self) -> dict:
+        return {"spec": self.spec, "steps": self.steps, "optimizer": self.optimizer, "verdict": self.verdict,
+                "passed": self.passed, "failed": self.failed, "stopped": self.stopped,
+                "checks": [c.as_dict() for c in self.checks]}
+
+
+@dataclass
+class Run:
+    losses: list
+    finals: dict
+    stopped: str | None = None
+    travel: dict | None = None  # Σ|Δθ| per parameter over the run (float64 reference only)
+
+
+def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: int, optimizer: dict,
+             frameworks=FRAMEWORKS, float64: bool = False, rounding_draw: int | None = None, wrap=None) -> dict[str, Run]:
+    """Train the twins of `frameworks` `steps` steps from `init_weights(spec, seed)` on the same
+    batches and dropout masks, together (one step of each in turn). `rounding_draw`: the (torch,
+    float64) twin runs under that draw of the rounding model. `wrap(twin) -> twin` is applied to
+    every twin built (e.g. `crosscheck.defects.inject`)."""
+    weights = init_weights(spec, seed)
+    twins, devs, roundings = {}, {}, {}
+    for fw in frameworks:
+        twins[fw] = make_twin(spec, fw, device)
+        if wrap is not None:
+            twins[fw] = wrap(twins[fw])
+        twins[fw].set_weights(weights)
+        if float64:
+            twins[fw].to_float64()
+        twins[fw].start_training(optimizer, neutral_dropout=True)
+        devs[fw] = Device(twins[fw], spec, data)
+        if rounding_draw is not None:
+            roundings[fw] = _train_rounding(spec, twins[fw], seed, rounding_draw)
+    travel = {k: np.zeros(np.shape(v)) for k, v in weights.items()} if float64 else None
+    batches = Batches(len(data.x_train), batch_size, seed)
+    runs = {fw: Run([], {}) for fw in frameworks}
+    try:
+        for step in range(steps):
+            idx = batches.indices(step)
+            masks = dropout_masks(spec, seed, step, len(idx))
+            for fw in frameworks:
+                before = twins[fw].get_weights() if travel is not None and fw == frameworks[-1] else None
+                loss = twins[fw].train_step(*devs[fw].batch(idx), masks)
+                runs[fw].losses.append(roundings[fw].scalar(loss) if fw in roundings else loss)
+                if before is not None:
+                    after = twins[fw].get_weights()
+                    for k in travel:
+                        travel[k] += np.abs(after[k].astype(np.float64) - before[k])
+            bad = [fw for fw in frameworks if not math.isfinite(runs[fw].losses[-1])]
+            if bad:
+                why = f"non-finite loss at step {step}: " + ", ".join(f"{fw} {runs[fw].losses[-1]}" for fw in frameworks)
+                for fw in frameworks:
+                    runs[fw].stopped = why
+                break
+    finally:
+        for r in roundings.values():
+            r.__exit__()
+    for fw in frameworks:
+        runs[fw].finals = twins[fw].get_weights()
+    if travel is not None:
+        runs[frameworks[-1]].travel = {k: np.abs(weights[k].astype(np.float64)) + v for k, v in travel.items()}
+    return runs
+
+
+def _train_rounding(spec: Spec, twin, seed: int, draw: int) -> Rounding:
+    """The rounding model on a training twin: layer hooks, plus each parameter gradient's rounding
+    before the optimiser step and the parameter's rounding after it."""
+    rounding = Rounding(spec, twin, seed, draw).__enter__()
+    params = twin.trainable_parameters()
+
+    def before_step(*_):
+        for (layer, param), p in params.items():
+            if p.grad is not None:
+                p.grad.add_(rounding.native_gradient_noise(spec.node(layer), param, p.grad))
+
+    def after_step(*_):
+        with torch.no_grad():
+            for p in params.values():
+                p.add_(rounding.noise(p) * p.abs())
+
+    rounding._handles += [twin.optimizer.register_step_pre_hook(before_step),
+                          twin.optimizer.register_step_post_hook(after_step)]
+    return rounding
+
+
+def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str = "auto",
+                      batch_size: int | None = None, optimizer: dict | None = None,
+                      draws: int = DRAWS, wrap=None) -> TrainConformance:
+    """Both twins in lockstep (float32 and float64) and the rounding-model draws; the checks."""
+    optimizer = optimizer or spec.optimizer
+    bs, _ = schedule(spec, len(data.x_train), batch_size=batch_size)
+    run = dict(spec=spec, data=data, steps=steps, seed=seed, device=device, batch_size=bs, optimizer=optimizer,
+               wrap=wrap)
+    result = TrainConformance(spec.id, steps, optimizer)
+    f32 = lockstep(**run)
+    result.stopped = f32["tf"].stopped
+    if result.stopped:
+        result.checks.append(unavailable("loss", TOL_TRAIN_LOSS, result.stopped))
+        return result
+    try:
+        f64 = lockstep(**run, float64=True)
+        model = [lockstep(**run, frameworks=("torch",), float64=True, rounding_draw=k)["torch"] for k in range(draws)]
+    except Exception as e:  # a twin that cannot train in float64: judged on float32 agreement alone
+        f64, model, why = None, [], f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    if f64 is not None and any(r.stopped for r in (*f64.values(), *model)):
+        f64, model, why = None, [], "no float64 reference: a float64 run stopped"
+    if f64 is None:
+        a, b = (np.asarray(f32[fw].losses, np.float64) for fw in FRAMEWORKS)
+        result.checks.append(judge("loss", TOL_TRAIN_LOSS, a / np.abs(b), b / np.abs(b), scale=1.0))
+        result.checks += [judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k])
+                          for k in f32["torch"].finals]
+        for c in result.checks:
+            c.note = f"{c.note} ({why})"
+        return result
+    ref = np.abs(np.asarray(f64["torch"].losses, np.float64))
+
+    def rel(r: Run) -> np.ndarray:
+        return np.asarray(r.losses, np.float64) / ref
+
+    result.checks.append(judge("loss", TOL_TRAIN_LOSS, rel(f32["tf"]), rel(f32["torch"]), rel(f64["tf"]), rel(f64["torch"]),
+                               [rel(r) for r in model], scale=1.0))
+    for k in f32["torch"].finals:
+        result.checks.append(judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k],
+                                   f64["tf"].finals[k], f64["torch"].finals[k], [r.finals[k] for r in model],
+                                   magnitude=f64["torch"].travel[k]))
+    return result

@@ -1,0 +1,61 @@
+"""What a check compares, measured on one twin: outputs, loss, gradients, moving statistics,
+every layer's output — in float32, in float64, or under the float32 rounding model.
+
+Keys: `logits`, `loss`, `grad:<layer>.<param>`; in training mode the same prefixed `train:` plus
+`train:<layer>.moving_mean` / `moving_variance` (after one training-mode forward); with `layers`,
+`layer:<name>` for every spec layer's output (logical layout).
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from spec import Spec
+
+
+def measure(spec: Spec, twin, weights, x, labels, training: bool = False, grads: bool = True, layers: bool = False,
+            rounding=None) -> dict[str, np.ndarray]:
+    """The twin is left holding `weights`. `rounding` (crosscheck.sensitivity.Rounding, installed
+    on this twin) perturbs inputs, weights, gradients and state as float32 rounding would."""
+    p = "train:" if training else ""
+    if rounding is not None:
+        x, run_weights = rounding.perturb(x), {k: rounding.perturb(v) for k, v in weights.items()}
+    else:
+        run_weights = weights
+    twin.set_weights(run_weights)
+    out = {}
+    if layers and rounding is None:
+        out.update({f"layer:{k}": v for k, v in twin.intermediates(x, training=training).items()})
+        twin.set_weights(run_weights)
+    out[f"{p}logits"] = twin.forward(x, training=training)
+    if layers and rounding is not None:
+        out.update({f"layer:{k}": v for k, v in rounding.layer_outputs().items()})
+    if training:
+        after = twin.get_weights()
+        for n in spec.nodes:
+            for q in n.layer_type.non_trainable_params:
+                value = after[f"{n.name}.{q}"]
+                out[f"train:{n.name}.{q}"] = rounding.state(n, q, value) if rounding is not None else value
+        twin.set_weights(run_weights)
+    if spec.loss and grads:
+        loss, gradients = twin.loss_and_grads(x, labels, training=training)
+        out[f"{p}loss"] = rounding.scalar(loss) if rounding is not None else loss
+        for key, g in gradients.items():
+            if rounding is not None:
+                layer, param = key.split(".")
+                g = rounding.gradient(spec.node(layer), param, g)
+            out[f"{p}grad:{key}"] = g
+    twin.set_weights(weights)
+    return out
+
+
+def float64_copies(tf_twin, torch_twin):
+    """(tf, torch) copies of the twins under test, same emitted models and weights, computing in
+    float64; the float32 twins are left as they were."""
+    pt64 = copy.copy(torch_twin)
+    pt64.model = copy.deepcopy(torch_twin.model)
+    tf64 = copy.copy(tf_twin)  # to_float64 builds a new Keras model; the float32 one is untouched
+    pt64.to_float64()
+    tf64.to_float64()
+    return tf64, pt64

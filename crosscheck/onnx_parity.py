@@ -1,0 +1,74 @@
+"""ONNX Runtime parity: ORT on each export against the native twins, every pair judged as a check.
+
+Four runners of one spec — ORT on the TF export, ORT on the torch export, the native TF twin and
+the native torch twin — see the same inputs at two batch sizes (one, and more than one: the
+dynamic batch dimension); every pair is an output check at 1e-5 judged by `crosscheck.verdict`,
+with each runner's float32 error measured against its framework's float64 twin (an export is a
+float32 translation of its native twin) and the float32 sensitivity of the forward from the
+rounding model. An exporter that changes the function fails; one whose float32 output is far
+further from float64 than rounding explains is a float32 defect of that runner.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from spec import Spec
+
+from .conformance_inputs import make_batch, parity_batch
+from .evidence import FRAMEWORKS, float64_twins
+from .measurement import measure
+from .onnx_export import DEFAULT_OPSET, export_model, run_session, session
+from .sensitivity import analyse
+from .tolerance import TOL_OUTPUT, Check
+from .verdict import judge
+
+PARITY_BATCHES = (1, 32)
+# Four runners of one spec (ORT on each export, each native twin); every pair is a check.
+PAIR_NAMES = {
+    ("ort-tf", "native-tf"): "onnx:tf-vs-native",
+    ("ort-torch", "native-torch"): "onnx:torch-vs-native",
+    ("ort-tf", "ort-torch"): "onnx:tf-vs-torch",
+    ("ort-tf", "native-torch"): "onnx:tf-vs-native-torch",
+    ("ort-torch", "native-tf"): "onnx:torch-vs-native-tf",
+    ("native-tf", "native-torch"): "onnx:native-tf-vs-native-torch",
+}
+
+
+def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = "auto", opset: int = DEFAULT_OPSET,
+                  batches=PARITY_BATCHES, wrap_session=None) -> list[Check]:
+    """Export both twins (weights as loaded) to a temporary folder and compare all four runners
+    pairwise at each batch size. Check names: `<pair>@b<batch>`, e.g. `onnx:tf-vs-torch@b32`.
+    `wrap_session(framework, session) -> session` is applied to each ORT session."""
+    checks = []
+    # each export is judged against its own native twin's float64 run, on that twin's weights
+    weights = {"tf": tf_twin.get_weights(), "torch": torch_twin.get_weights()}
+    twins64, _ = float64_twins(tf_twin, torch_twin)
+    with tempfile.TemporaryDirectory(prefix=f"onnx-{spec.id}-") as tmp:
+        sessions = {fw: session(export_model(spec, fw, twin, Path(tmp) / f"{spec.id}_{fw}.onnx", opset), device)
+                    for fw, twin in (("tf", tf_twin), ("torch", torch_twin))}
+        if wrap_session is not None:
+            sessions = {fw: wrap_session(fw, s) for fw, s in sessions.items()}
+        for batch in dict.fromkeys(parity_batch(spec, b) for b in batches):
+            x, labels = make_batch(spec, batch, seed)
+            outs = {f"ort-{fw}": run_session(sessions[fw], x) for fw in FRAMEWORKS}
+            outs.update({"native-tf": tf_twin.forward(x), "native-torch": torch_twin.forward(x)})
+            refs, draws, flipped = None, [], None
+            if twins64 is not None:
+                refs = {fw: measure(spec, twins64[fw], weights[fw], x, labels, grads=False)["logits"] for fw in FRAMEWORKS}
+                model = analyse(spec, twins64["torch"], weights["torch"], x, labels, {}, grads=False, seed=seed)
+                draws = [r["logits"] for r in model.smooth]
+                flipped = model.flipped["logits"] if model.flipped else None
+            for (a, b), name in PAIR_NAMES.items():
+                ref_a, ref_b = (refs[a.split("-")[-1]], refs[b.split("-")[-1]]) if refs else (None, None)
+                checks.append(judge(f"{name}@b{batch}", TOL_OUTPUT, outs[a], outs[b], ref_a, ref_b, draws, flipped,
+                                    labels=(a, b), draws_from=refs["torch"] if refs else None))
+    return checks
+
+
+def parse_check_name(name: str) -> tuple[str, int] | None:
+    """`onnx:tf-vs-torch@b32` → ("onnx:tf-vs-torch", 32); None for a non-ONNX check."""
+    if not name.startswith("onnx:") or "@b" not in name:
+        return None
+    pair, batch = name.rsplit("@b", 1)
+    return pair, int(batch)

@@ -1,0 +1,275 @@
+"""The float32 sensitivity of a computation, measured without either framework's float32 kernels.
+
+The float64 torch twin (the same emitted module, `.double()`d) is run again under a random model
+of float32 rounding, and how far each checked quantity moves is its sensitivity (the `s` of
+`crosscheck.verdict`). With u = 2⁻²⁴ (float32's unit roundoff) and r an independent draw from
+U(−1, 1) for every element:
+
+* inputs and weights: v·(1 + u·r) — their float32 storage;
+* every spec layer's output: y + u·r·A, A = Σ|terms| of the element for layers whose outputs are
+  sums of products (conv, dense, pooling means, add: the layer run on |inputs| with |parameters|,
+  `TorchLayer.term_function`), else |y|. A float32 dot product is rounded at the size of its
+  terms, not of its result: with cancelling terms (N(0, 1) weights on positive activations) the
+  difference is a factor √fan_in;
+* every cotangent, backwards: g + u·r·|g| at each layer output, and for sums of products u·r·B at
+  its inputs, B = Σ|terms| of the input cotangent (|Wᵀ|·|δ|);
+* every parameter gradient: g + u·r·max(|g|, M), M = Σ|terms| of the gradient (Σ|x|·|δ| over
+  batch and positions for a kernel, Σ|δ| for a bias, Σ|δ|·|x̂| for a batchnorm's gamma);
+* the loss and each moving statistic: their storage, u·|value|, upstream effects included.
+
+Each draw is seeded from (seed, draw), so the sensitivity is the same on every machine (float64
+rounding moves it by ~1e-9 of itself). It models a correctly rounded, stable float32 algorithm:
+measured over the zoo, clean TF and torch float32 errors are 0.1–3× it, while a framework whose
+float32 algorithm loses precision (TF's training-mode batchnorm gradient sums Σδ·x − μ·Σδ, which
+cancel when |mean| ≫ std: 10³×) or an injected error of 1e-3 of scale are far above it.
+
+The magnitudes M of the first draw are also what `crosscheck.verdict` floors a sum's scale with.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from spec import Spec
+from torch_impl.layers import registry
+from torch_impl.layout import activation_to_logical
+
+UNIT_ROUNDOFF = 2.0 ** -24
+DRAWS = 3
+# Decisions whose float64 margin is within this many times the largest deviation the draws produced
+# there are the ones a float32 run can be expected to flip (clean float32 runs deviate 0.1–3x as much).
+FLIP_RADIUS = 1.0
+
+
+class _Output(torch.autograd.Function):
+    """A layer's output plus its forward rounding; backwards, its cotangent's rounding, and the
+    Σ|terms| of the layer's input cotangents and parameter gradients for the hooks below."""
+
+    @staticmethod
+    def forward(ctx, y, noise, rec, rounding):
+        ctx.rec, ctx.rounding = rec, rounding
+        return y + noise
+
+    @staticmethod
+    def backward(ctx, g):
+        rec = ctx.rec
+        if "terms" in rec:
+            out_abs, xs_abs, params_abs = rec["terms"]
+            targets = [t for t in [*xs_abs, *params_abs.values()] if t.requires_grad]
+            if targets and out_abs.requires_grad:
+                with torch.enable_grad():
+                    vjp = torch.autograd.grad(out_abs, targets, g.abs(), allow_unused=True)
+                found = dict(zip(map(id, targets), vjp))
+                rec["input_terms"] = [found.get(id(t)) for t in xs_abs]
+                rec["grad_terms"] = {n: found.get(id(t)) for n, t in params_abs.items()}
+        return g + ctx.rounding.noise(g) * g.abs(), None, None, None
+
+
+class _InputCotangent(torch.autograd.Function):
+    """Identity forwards; backwards adds the rounding of the input cotangent's sum (u·r·|Wᵀ|·|δ|)."""
+
+    @staticmethod
+    def forward(ctx, x, rec, index, rounding):
+        ctx.rec, ctx.index, ctx.rounding = rec, index, rounding
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        terms = ctx.rec.get("input_terms")
+        b = terms[ctx.index] if terms else None
+        return (g if b is None else g + ctx.rounding.noise(g) * b), None, None, None
+
+
+class Rounding:
+    """The rounding model installed on a float64 `TorchTwin` (a context manager) for one draw."""
+
+    def __init__(self, spec: Spec, twin, seed: int, draw: int, size: float = UNIT_ROUNDOFF, decisions: dict | None = None):
+        """`size` 0: no rounding (a reference or conditioned run). `decisions` (layer → (reference
+        input, radius or None)): every piecewise layer takes its decisions from the reference input
+        instead of its own, the other way wherever the reference is within `radius` of a decision
+        (`TorchLayer.decide`)."""
+        self.spec, self.twin, self.size, self.decisions = spec, twin, size, decisions or {}
+        self.rng = np.random.default_rng([seed, 0x5E45, draw])
+        self.recs: dict[str, dict] = {}
+        self.magnitudes: dict[str, np.ndarray] = {}
+        self._handles = []
+        self._terms_pass = False  # a term function runs the module itself: its hooks must stand aside
+
+    def noise(self, like) -> torch.Tensor:
+        """u·r for every element of `like` (a tensor), in its dtype and on its device."""
+        r = torch.from_numpy(self.rng.uniform(-self.size, self.size, tuple(like.shape)))
+        return r.to(dtype=like.dtype, device=like.device)
+
+    def perturb(self, a: np.ndarray) -> np.ndarray:
+        a = np.asarray(a)
+        if not np.issubdtype(a.dtype, np.floating):
+            return a
+        a = a.astype(np.float64)
+        return a * (1 + self.rng.uniform(-self.size, self.size, a.shape))
+
+    def scalar(self, v: float) -> float:
+        return float(v * (1 + self.rng.uniform(-self.size, self.size)))
+
+    # -- what measurement asks for ------------------------------------------------------
+    def gradient(self, node, param: str, g: np.ndarray) -> np.ndarray:
+        layer = registry()[node.type]
+        terms = self.recs.get(node.name, {}).get("grad_terms", {}).get(layer.native_names.get(param, param))
+        m = np.abs(g) if terms is None else np.maximum(layer.from_native(node, param, terms.detach().cpu().numpy()), np.abs(g))
+        key = f"{'train:' if self.twin.model.training else ''}grad:{node.name}.{param}"
+        self.magnitudes.setdefault(key, m)
+        return g + self.rng.uniform(-self.size, self.size, g.shape) * m
+
+    def native_gradient_noise(self, node, param: str, grad: torch.Tensor) -> torch.Tensor:
+        """The rounding of a parameter's gradient in the twin's own layout (training steps)."""
+        layer = registry()[node.type]
+        terms = self.recs.get(node.name, {}).get("grad_terms", {}).get(layer.native_names.get(param, param))
+        return self.noise(grad) * (grad.abs() if terms is None else torch.maximum(terms, grad.abs()))
+
+    def state(self, node, param: str, value: np.ndarray) -> np.ndarray:
+        m = self.recs.get(node.name, {}).get("state_terms", {}).get(param)
+        if m is not None:
+            self.magnitudes.setdefault(f"train:{node.name}.{param}", m)
+        return value * (1 + self.rng.uniform(-self.size, self.size, np.shape(value)))
+
+    def layer_outputs(self) -> dict[str, np.ndarray]:
+        return {n.name: activation_to_logical(self.recs[n.name]["y"].cpu().numpy(), n.out_shape)
+                for n in self.spec.nodes if "y" in self.recs.get(n.name, {})}
+
+    # -- hooks --------------------------------------------------------------------------
+    def __enter__(self):
+        for node in self.spec.nodes:
+            module = getattr(self.twin.model, node.name)
+            self._handles += [module.register_forward_pre_hook(self._before(node)),
+                              module.register_forward_hook(self._after(node))]
+        return self
+
+    def __exit__(self, *exc):
+        for h in self._handles:
+            h.remove()
+        self._handles.clear()
+
+    def _before(self, node):
+        layer = registry()[node.type]
+
+        def hook(module, inputs):
+            if self._terms_pass:
+                return None
+            rec = self.recs[node.name] = {"state_terms": layer.state_magnitudes(node, module, inputs)}
+            if node.layer_type.piecewise:
+                rec["decision_input"] = inputs[0].detach()
+            fn = layer.term_function(node, module, inputs)
+            if fn is not None:
+                grad = torch.is_grad_enabled()
+                xs_abs = [x.detach().abs().requires_grad_(grad and x.requires_grad) for x in inputs]
+                params_abs = {n: p.detach().abs().requires_grad_(grad and p.requires_grad)
+                              for n, p in module.named_parameters()}
+                self._terms_pass = True
+                try:
+                    rec["terms"] = (fn(xs_abs, params_abs), xs_abs, params_abs)
+                finally:
+                    self._terms_pass = False
+            return tuple(_InputCotangent.apply(x, rec, i, self) if x.requires_grad else x for i, x in enumerate(inputs))
+
+        return hook
+
+    def _after(self, node):
+        def hook(module, inputs, out):
+            if self._terms_pass:
+                return None
+            rec = self.recs[node.name]
+            if node.name in self.decisions:
+                out = registry()[node.type].decide(node, module, inputs, *self.decisions[node.name])
+            size = rec["terms"][0].detach() if "terms" in rec else out.detach().abs()
+            out = _Output.apply(out, self.noise(out) * size, rec, self)
+            rec["y"] = out.detach()
+            return out
+
+        return hook
+
+
+def decision_inputs(spec: Spec, twin, layer_outputs: dict, x) -> dict:
+    """The input every piecewise layer's module sees, from one run's `layer:<name>` outputs
+    (logical layout) and the model input: internal layout, after the layer's pre-modules (SAME
+    max-pool padding), on `twin`'s device in its dtype."""
+    from torch_impl.layout import activation_to_internal
+
+    out = {}
+    for node in spec.nodes:
+        if not node.layer_type.piecewise:
+            continue
+        src = node.inputs[0]
+        value = x if src == spec.input_name else layer_outputs[f"layer:{src}"]
+        shape = spec.input_shape if src == spec.input_name else spec.node(src).out_shape
+        t = torch.from_numpy(np.array(activation_to_internal(np.asarray(value), shape), order="C"))  # a writable copy
+        t = t.to(dtype=twin.dtype, device=twin.device)
+        with torch.no_grad():
+            for suffix, _ in registry()[node.type].pre_modules(node):
+                t = getattr(twin.model, node.name + suffix)(t)
+        out[node.name] = t
+    return out
+
+
+@dataclass
+class Sensitivity:
+    """The float64 rounding-model evidence of one mode (see the module docstring).
+
+    `smooth`: DRAWS runs under the rounding model, every ReLU / max-pool decision held at the
+    float64 run's; `flipped`: one run in which every decision within rounding of its threshold is
+    flipped (None without piecewise layers); `conditioned`: per framework, the float64 run with that
+    framework's own float32 decisions; `magnitudes`: Σ|terms| of the sums."""
+
+    smooth: list = field(default_factory=list)
+    flipped: dict | None = None
+    conditioned: dict = field(default_factory=dict)
+    magnitudes: dict = field(default_factory=dict)
+    decision_differences: dict = field(default_factory=dict)  # layer → elements where tf and torch decided differently
+
+
+def analyse(spec: Spec, twin64, weights, x, labels, runs32: dict, training: bool = False, grads: bool = True,
+            layers: bool = False, seed: int = 0, draws: int = DRAWS) -> Sensitivity:
+    """The rounding model on the float64 torch twin, for the float32 runs `runs32` (framework →
+    `measure(..., layers=True)` output), whose own decisions the conditioned runs follow.
+
+    A piecewise layer is continuous in its output but its gradient jumps at a decision: one ReLU
+    whose input is within rounding of 0 sends a whole term of a cancelling kernel gradient one way
+    or the other (measured: 2e-3 of the gradient's scale behind a training-mode batchnorm). Which
+    decisions a float32 run flips is luck of its rounding, so each runner's error is measured
+    against the float64 run that took the same decisions, and the smooth draws hold the float64
+    decisions; which decisions rounding can reach is not luck: those whose float64 margin is
+    within the deviation the draws produced at that element, all flipped in `flipped`.
+    """
+    from .measurement import measure
+
+    result = Sensitivity()
+    with Rounding(spec, twin64, seed, 0, size=0.0) as plain:
+        reference = measure(spec, twin64, weights, x, labels, training, grads=False, layers=True, rounding=plain)
+    fixed = decision_inputs(spec, twin64, reference, x)
+    held = {name: (ref, None) for name, ref in fixed.items()}
+    deviation = {name: torch.zeros_like(ref) for name, ref in fixed.items()}
+    for k in range(draws):
+        with Rounding(spec, twin64, seed, k, decisions=held) as rounding:
+            result.smooth.append(measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding))
+            for name, ref in fixed.items():
+                seen = rounding.recs.get(name, {}).get("decision_input")
+                if seen is not None:
+                    deviation[name] = torch.maximum(deviation[name], (seen - ref).abs())
+        if k == 0:
+            result.magnitudes = rounding.magnitudes
+    if fixed:
+        flips = {name: (ref, FLIP_RADIUS * deviation[name]) for name, ref in fixed.items()}
+        with Rounding(spec, twin64, seed, draws, decisions=flips) as rounding:
+            result.flipped = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding)
+    own = {fw: decision_inputs(spec, twin64, run, x) for fw, run in runs32.items()}
+    for fw, decided in own.items():
+        with Rounding(spec, twin64, seed, 0, size=0.0, decisions={n: (r, None) for n, r in decided.items()}) as plain:
+            result.conditioned[fw] = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=plain)
+    if len(own) == 2:
+        a, b = own.values()
+        for node in spec.nodes:
+            if node.name in a:
+                layer = registry()[node.type]
+                result.decision_differences[node.name] = layer.decision_differences(node, getattr(twin64.model, node.name),
+                                                                                    a[node.name], b[node.name])
+    return result

@@ -1,0 +1,134 @@
+"""The verdict of one check: what is proven, what is measured, and what float32 can resolve.
+
+A check compares one quantity Q — an output, the loss, a gradient, a moving statistic, a parameter
+after lockstep training, an ONNX Runtime output — as computed by two float32 runners A and B (TF and
+torch, or an export and a native twin). It is decided from numbers that are all stated in the
+check's scale σ:
+
+* **proof** e64 = |A64 − B64|: both translations run again in float64 from the same emitted source.
+  Equal functions agree to float64 rounding (1e-16 to 1e-12, ResNet50 included); a translation that
+  computes something else does not, on any CPU. Threshold `EQUIVALENCE_TOL`.
+* **agreement** d = |A − B|: the float32 disagreement, against the check's tolerance.
+* **errors** e_A = |A − A64|, e_B = |B − B64|: each runner's float32 error.
+* **sensitivity** s: how far Q moves when the float64 reference is run under a model of float32
+  rounding (`crosscheck.sensitivity`): inputs, weights, every layer's output, every cotangent and
+  every gradient perturbed by u = 2⁻²⁴ times the magnitude of what it is computed from. It is a
+  float64 computation, so it is the same on every CPU, and it does not depend on either
+  framework's kernels: it says how precisely float32 *can* give Q.
+
+Verdicts:
+
+* `fail`: e64 > EQUIVALENCE_TOL (the twins compute different functions), or the check could not
+  be computed (shape mismatch, missing gradient, NaN).
+* `float32-defect`: d > tol and some runner's error e_R > DEFECT_FACTOR·s — R's float32 result is
+  further from the exact value than rounding of this computation explains (clean runners measure
+  0.3–3·s, at most 9.2·s; a float32 kernel defect, like torch 2.14.1's channels-last conv
+  gradient, or an error injected at 1e-3 of scale, is 10² to 10⁶·s). The runner is named.
+* `pass`: d ≤ tol and s ≤ tol/POWER_FACTOR — the twins agree and float32 resolves the tolerance
+  with room to spare, so the agreement is not luck of one CPU's kernels.
+* `float32-limited`: otherwise — d ≤ tol while s > tol/POWER_FACTOR (agreement at tol is not
+  conclusive where float32 itself is that sensitive), or d > tol with every runner within
+  DEFECT_FACTOR·s. Shown as its own verdict, never as a pass.
+
+None of the thresholds compares one CPU's rounding with another's: the proof and the sensitivity
+are float64 quantities, and a runner's float32 error is compared with the sensitivity only with a
+margin of DEFECT_FACTOR / 3 over the worst clean ratio measured.
+
+**Scale.** σ is the tensor's own magnitude max(max|A|, max|B|). A quantity that is a sum — a
+gradient, a moving statistic, a parameter after training — can have no magnitude of its own: a
+bias feeding a training-mode batchnorm has an exactly-zero gradient, whose float32 value is
+rounding noise of terms of size M = Σ|terms|. Float32 cannot resolve such a sum below u·M, so σ is
+at least TERMS_FLOOR·u·M/tol (then `scale_from` = "terms"); for a sum with a magnitude of its
+own the floor lies far below it and changes nothing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .tolerance import DEFECT, FAIL, LIMITED, PASS, Check, own_scale, shape_or_finiteness_problem, statistics
+
+UNIT_ROUNDOFF = 2.0 ** -24  # float32
+# Float64 rounding gives e64 ≤ 1e-12 even through ResNet50; an injected error of 1e-3 of scale, or
+# a wrong convention, gives ≥ 1e-4. Three orders of magnitude of margin on each side.
+EQUIVALENCE_TOL = 1e-9
+# A clean runner's float32 error, against the float64 run that took its decisions, has been measured
+# at ≤ 9.2·s over the zoo (a bias gradient summing thousands of equal terms), typically 0.3–3·s.
+DEFECT_FACTOR = 50.0
+# Pass needs s ≤ tol/POWER_FACTOR. The model is conservative for long sums: outputs, where s is
+# closest to tol, measure 0.3–0.6·s, so d ≈ e_A + e_B ≲ 0.6·tol there.
+POWER_FACTOR = 2.0
+# A sum is judged at ≥ TERMS_FLOOR·u·M/tol: rounding noise of its terms (≲ 3·u·M) is then ≤ tol/10.
+TERMS_FLOOR = 30.0
+
+
+def check_scale(a, b, tol: float, magnitude=None) -> tuple[float, str]:
+    own = own_scale(a, b)
+    if magnitude is None:
+        return own, "tensor"
+    floor = TERMS_FLOOR * UNIT_ROUNDOFF * own_scale(magnitude) / tol
+    return (floor, "terms") if floor > own else (own, "tensor")
+
+
+def judge(name: str, tol: float, a, b, a64=None, b64=None, draws=None, flipped=None, refs=None, magnitude=None,
+          scale: float | None = None, labels: tuple[str, str] = ("tf", "torch"), draws_from=None) -> Check:
+    """The verdict on float32 results `a`, `b` of the runners `labels`, from:
+    `a64`, `b64` their float64 runs (None: no float64 reference, judged on agreement alone);
+    `draws` the rounding-model runs (arrays like `b64`) and `flipped` the run with every reachable
+    ReLU / max-pool decision flipped (crosscheck.sensitivity); `refs` the float64 runs that took
+    each runner's own decisions, which its float32 error is measured against (default a64, b64);
+    `magnitude` Σ|terms| for a quantity that is a sum; `scale` to override the scale (e.g. 1 for
+    relative per-step losses); `draws_from` the float64 run the draws perturb (default `b64`)."""
+    problem = shape_or_finiteness_problem(a, b)
+    if problem:
+        return Check(name, FAIL, tol=tol, note=problem)
+    if scale is None:
+        scale, scale_from = check_scale(a, b, tol, magnitude)
+    else:
+        scale_from = "given"
+    stats = statistics(a, b, scale)
+    check = Check(name, FAIL, scale=scale, tol=tol, scale_from=scale_from, **stats)
+    d = stats["max_scaled"]
+    if a64 is None or b64 is None:
+        check.verdict = PASS if d <= tol else FAIL
+        check.note = "no float64 reference: judged on float32 agreement alone"
+        return check
+    if shape_or_finiteness_problem(a64, b64):
+        check.note = "float64 runs: " + shape_or_finiteness_problem(a64, b64)
+        return check
+
+    def dist(x, y) -> float:
+        return float(np.abs(np.asarray(x, np.float64) - np.asarray(y, np.float64)).max(initial=0.0) / max(scale, 1e-300))
+
+    ref_a, ref_b = refs if refs is not None else (a64, b64)
+    check.float64_scaled = dist(a64, b64)
+    check.errors = {labels[0]: dist(a, ref_a), labels[1]: dist(b, ref_b)}
+    origin = b64 if draws_from is None else draws_from
+    s = max((dist(r, origin) for r in draws), default=0.0) if draws else 0.0
+    # Where the model moves Q by less than the storage rounding of Q itself (an exactly-zero value),
+    # the sensitivity is at least that rounding.
+    check.sensitivity = s = max(s, UNIT_ROUNDOFF * own_scale(b64) / max(scale, 1e-300))
+    check.decision_sensitivity = dist(flipped, origin) if flipped is not None else 0.0
+    reach = max(s, check.decision_sensitivity)
+    numbers = (f"d {d:.1e} (tol {tol:g}); float64 twins {check.float64_scaled:.1e}; float32 errors "
+               + ", ".join(f"{k} {v:.1e}" for k, v in check.errors.items())
+               + f"; float32 sensitivity {s:.1e}, with decision flips {check.decision_sensitivity:.1e}")
+    if check.float64_scaled > EQUIVALENCE_TOL:
+        check.verdict, check.note = FAIL, f"float64 twins differ ({check.float64_scaled:.1e} > {EQUIVALENCE_TOL:g}): different functions; {numbers}"
+    elif d <= tol:
+        limited = reach > tol / POWER_FACTOR
+        check.verdict = LIMITED if limited else PASS
+        why = ("ReLU / max-pool decisions within rounding of their threshold move it by" if check.decision_sensitivity > s
+               else "float32 sensitivity")
+        check.note = (f"agrees within tol, but {why} {reach:.1e} > tol/{POWER_FACTOR:g}: not conclusive; {numbers}"
+                      if limited else numbers)
+    else:
+        check.defect_in = [k for k, e in check.errors.items() if e > DEFECT_FACTOR * s]
+        if check.defect_in:
+            check.verdict = DEFECT
+            worst = max(check.defect_in, key=check.errors.get)
+            check.note = (f"float32 defect in {' and '.join(check.defect_in)}: {worst}'s float32 error is "
+                          f"{check.errors[worst] / s:.0f}x the float32 sensitivity (> {DEFECT_FACTOR:g}x); {numbers}")
+        else:
+            check.verdict = LIMITED
+            check.note = f"each float32 error within {DEFECT_FACTOR:g}x the float32 sensitivity: float32-limited; {numbers}"
+    return check
