@@ -42,6 +42,9 @@ def run(args) -> int:
     apply_threads(args)
     environment.conformance_mode()
     data = load_data(spec, args.data)
+    if not training.is_class_ids(data.y_test):
+        raise UserError(f"spec {spec.id!r}: equivalence compares test accuracy, which needs class labels; "
+                        f"its {(spec.loss or {}).get('type', 'missing')} loss has none")
     bs, total = training.schedule(spec, len(data.x_train), args.steps)
     acc = {fw: [] for fw in training.FRAMEWORKS}
     for seed in range(args.seeds):

@@ -45,6 +45,8 @@ def run(args) -> int:
 
     if args.evals < 1:
         raise UserError("--evals must be at least 1")
+    if args.data == "synthetic":
+        raise UserError("reproduce compares with the posts' MNIST results; --data synthetic cannot reproduce them")
     specs = [s for s in load_specs(args.specs) if s.raw.get("data", {}).get("dataset") == "mnist" and s.optimizer]
     apply_threads(args)
     environment.conformance_mode()
