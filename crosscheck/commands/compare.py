@@ -2,17 +2,20 @@
 import json
 import sys
 
-from .common import add_data, add_device, add_seed, add_threads, apply_threads, data_choice, load_data, load_specs
+from .common import (add_data, add_device, add_seed, add_threads, apply_threads, check_training_memory, compare_need,
+                     load_data, load_specs)
 
 NAME = "compare"
 HELP = "compare the TF and torch twins (logits, loss, every gradient); exit 0 when all pass, 1 otherwise"
 ORDER = 5
+DEFAULT_BATCH = 8
 
 
 def add_arguments(parser):
     parser.add_argument("specs", nargs="+", metavar="PATH_OR_ID")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    parser.add_argument("--batch", type=int, default=8, help="batch size of the random inputs (default 8)")
+    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH,
+                        help=f"batch size of the random inputs (default {DEFAULT_BATCH})")
     parser.add_argument("--onnx", action="store_true",
                         help="also export both twins to ONNX and check ORT vs native at batch 1 and 32 (onnx:* checks)")
     parser.add_argument("--train-steps", type=int, metavar="N",
@@ -31,6 +34,7 @@ def run(args) -> int:
     from crosscheck.cli import UserError
     from crosscheck.compare import compare_spec
     from crosscheck.report import format_result
+    from spec import memory
 
     if args.batch < 1:
         raise UserError("--batch must be at least 1")
@@ -38,9 +42,9 @@ def run(args) -> int:
         raise UserError("--train-steps must be at least 1")
     specs = load_specs(args.specs)
     for s in specs:  # every refusal before the first twin is built
+        memory.ensure_fits(s, compare_need(s, args.batch))
         if args.train_steps:
-            _train_optimizer(s, args)
-            data_choice(s, args.data)
+            check_training_memory(s, args.data, _train_optimizer(s, args), lockstep=True)
     apply_threads(args)
     environment.conformance_mode()
     results = [compare_spec(s, seed=args.seed, device=args.device, batch=args.batch, onnx=args.onnx) for s in specs]

@@ -1,7 +1,8 @@
 """crosscheck report: the main job — validate and compare every spec, write report.md/.json."""
 from pathlib import Path
 
-from .common import add_device, add_seed
+from .common import add_device, add_seed, compare_need
+from .compare import DEFAULT_BATCH
 
 NAME = "report"
 HELP = "validate + compare every spec of the zoo and write report.md and report.json"
@@ -22,19 +23,26 @@ def run(args) -> int:
     from crosscheck import environment
     from crosscheck.compare import SpecResult, compare_spec
     from crosscheck.report import format_result, write_report
-    from spec import SpecError, load_spec, spec_ids
+    from spec import SpecError, load_spec, memory, spec_ids
     from tf_impl.twin import tf_device
     from torch_impl.twin import torch_device
 
+    loaded = []  # (id or path, spec or None, its SpecError or None)
+    for item in args.specs or spec_ids():
+        try:
+            loaded.append((item, load_spec(item), None))
+        except SpecError as e:  # an invalid spec is a failed row of the report
+            loaded.append((item, None, e))
+    for _, spec, _ in loaded:  # one too large for this machine refuses the report before any twin is built
+        if spec:
+            memory.ensure_fits(spec, compare_need(spec, DEFAULT_BATCH))
     environment.conformance_mode()
     results = []
-    for item in tqdm(args.specs or spec_ids(), desc="specs", unit="spec"):
-        try:
-            spec = load_spec(item)
-        except SpecError as e:
-            results.append(SpecResult(item, False, error="; ".join(e.lines())))
+    for item, spec, error in tqdm(loaded, desc="specs", unit="spec"):
+        if error:
+            results.append(SpecResult(item, False, error="; ".join(error.lines())))
             continue
-        r = compare_spec(spec, seed=args.seed, device=args.device, onnx=not args.no_onnx)
+        r = compare_spec(spec, seed=args.seed, device=args.device, batch=DEFAULT_BATCH, onnx=not args.no_onnx)
         tqdm.write(format_result(r))
         results.append(r)
     env = environment.describe(tf_device(args.device), str(torch_device(args.device)))

@@ -3,7 +3,7 @@ TensorBoard events, checkpoints (resumable) and a plot overlaying the TF and tor
 import math
 from pathlib import Path
 
-from .common import add_data, add_threads, apply_threads, add_device, load_data, load_specs
+from .common import add_data, add_threads, apply_threads, add_device, check_training_memory, load_data, load_specs
 
 NAME = "train"
 HELP = "train the TF and/or torch twin of a spec on MNIST or synthetic data; exit 1 when a loss goes NaN/inf"
@@ -44,6 +44,7 @@ def run(args) -> int:
         if args.lr <= 0:
             raise UserError("--lr must be positive")
         spec.raw["optimizer"] = {**spec.raw["optimizer"], "learning_rate": args.lr}
+    check_training_memory(spec, args.data, spec.optimizer, args.batch_size)
     apply_threads(args)
     environment.conformance_mode()
     data = load_data(spec, args.data)
