@@ -77,7 +77,8 @@ _BYTES_PER_ACTIVATION = 4 * 8
 
 
 def activations_per_sample(spec: Spec) -> int:
-    return sum(int(np.prod(n.out_shape)) for n in spec.nodes)
+    """Elements of the input and of every layer's output, per sample."""
+    return int(np.prod(spec.input_shape)) + sum(int(np.prod(n.out_shape)) for n in spec.nodes)
 
 
 def _samples_that_fit(spec: Spec) -> int:

@@ -1,10 +1,11 @@
-"""Training either twin of a spec on MNIST, with the same batches, the same initial weights and
+"""Training either twin of a spec on MNIST (or synthetic data shaped from the spec), with the same batches, the same initial weights and
 (in conformance mode) the same dropout masks, and everything a run writes.
 
 A run of framework F in directory OUT writes, under OUT/F/:
 * `steps.csv` (step, loss — the training loss of each step, before its update),
 * `eval.csv` (step, test_loss, test_accuracy — after `step` updates; test loss is the spec's
-  loss without its L2 term, averaged over the test set),
+  loss without its L2 term, averaged over the test set; accuracy is NaN, `null` in
+  metrics.json, where the targets are not class ids: regression values, binary labels),
 * `metrics.json` (the run's settings, both logs, wall time, and `stopped` when the loss went
   non-finite), `events.out.tfevents.*` (TensorBoard scalars `train/loss`, `test/loss`,
   `test/accuracy`), and
@@ -45,8 +46,16 @@ def make_twin(spec: Spec, framework: str, device: str = "auto"):
     return TorchTwin(spec, device)
 
 
+def is_class_ids(y: np.ndarray) -> bool:
+    """Integer targets are class ids (MNIST's labels); float ones already have the output's shape."""
+    return np.issubdtype(y.dtype, np.integer)
+
+
 def labels_for(spec: Spec, y: np.ndarray) -> np.ndarray:
-    """Class ids as the spec's loss wants them: sparse ids or one-hot float32."""
+    """Targets as the spec's loss wants them: class ids as sparse ids or one-hot float32; binary
+    labels and regression targets, already shaped like the output, as float32."""
+    if not is_class_ids(y):
+        return y.astype(np.float32, copy=False)
     loss = spec.loss or {}
     if loss.get("type") == "softmax_cross_entropy" and loss.get("labels") == "sparse":
         return y.astype(np.int64)
@@ -107,7 +116,7 @@ class _Device:
         self.x_test = [twin.to_device(data.x_test[i:i + EVAL_BATCH]) for i in range(0, len(data.x_test), EVAL_BATCH)]
         self.y_test = [twin.to_device(labels_for(spec, data.y_test[i:i + EVAL_BATCH]))
                        for i in range(0, len(data.y_test), EVAL_BATCH)]
-        self.y_test_ids = data.y_test
+        self.y_test_ids = data.y_test if is_class_ids(data.y_test) else None  # no accuracy without classes
 
     def batch(self, idx: np.ndarray):
         if self.twin.framework == "tf":
@@ -128,6 +137,8 @@ class _Device:
             total += loss * len(pred)
             preds.append(pred)
         pred = np.concatenate(preds)
+        if self.y_test_ids is None:
+            return total / len(pred), math.nan
         return total / len(pred), float((pred == self.y_test_ids).mean())
 
 
@@ -218,10 +229,13 @@ def _write_logs(run_dir: Path, settings: dict, result: RunResult) -> None:
     write_text_atomic(run_dir / "steps.csv", "step,loss\n" + "".join(f"{i},{v!r}\n" for i, v in enumerate(result.losses)))
     write_text_atomic(run_dir / "eval.csv", "step,test_loss,test_accuracy\n"
                       + "".join(f"{s},{l!r},{a!r}\n" for s, l, a in result.evals))
+    def number(v):  # strict JSON has no NaN: an undefined accuracy is null
+        return None if v is None or math.isnan(v) else v
+
     summary = {**settings, "steps_done": result.steps_done, "seconds": round(result.seconds, 3),
                "stopped": result.stopped, "final_test_loss": result.final_test_loss,
-               "final_test_accuracy": result.final_accuracy, "losses": result.losses,
-               "evals": [{"step": s, "test_loss": l, "test_accuracy": a} for s, l, a in result.evals]}
+               "final_test_accuracy": number(result.final_accuracy), "losses": result.losses,
+               "evals": [{"step": s, "test_loss": l, "test_accuracy": number(a)} for s, l, a in result.evals]}
     write_text_atomic(run_dir / "metrics.json", json.dumps(summary, indent=1) + "\n")
 
 

@@ -1,4 +1,4 @@
-"""Loading a spec: JSON → schema check → graph check → shape inference → `Spec`.
+"""Loading a spec: UTF-8 JSON → finite numbers → schema check → graph check → shape inference → `Spec`.
 
 All problems of one stage are collected and raised together as a `SpecError`, each naming its
 field path; later stages run only when earlier ones passed (shapes of a graph with a cycle mean
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 
-from . import blocks, initializers
+from . import blocks, initializers, jsonfile
 from .errors import SpecError, json_path
 from .layers import ShapeError, registry
 from .schema import schema
@@ -129,17 +129,16 @@ def load_spec(path_or_id: str | Path) -> Spec:
     path = resolve(str(path_or_id))
     source = str(path)
     try:
-        text = path.read_text()
+        data = path.read_bytes()
     except OSError as e:
         raise SpecError(("(file)", f"cannot read spec: {e.strerror or e}"), source) from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SpecError(("(file)", f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"), source) from None
-    return build_spec(raw, source)
+    return build_spec(jsonfile.parse(jsonfile.decode(data, source), source), source)
 
 
 def build_spec(raw: dict, source: str = "<spec>") -> Spec:
+    problems = jsonfile.non_finite(raw)
+    if problems:
+        raise SpecError(problems, source)
     validate_schema(raw, source)
     expanded, paths = raw, [f"layers[{i}]" for i in range(len(raw["layers"]))]
     if blocks.uses_blocks(raw):

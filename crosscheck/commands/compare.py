@@ -2,7 +2,8 @@
 import json
 import sys
 
-from .common import add_data, add_threads, apply_threads, add_device, add_seed, load_data, load_specs
+from .common import (add_data, add_device, add_seed, add_threads, apply_threads, check_training_memory, compare_need,
+                     load_data, load_specs)
 
 NAME = "compare"
 HELP = ("compare the TF and torch twins (logits, loss, every gradient); exit 0 when no check fails "
@@ -19,8 +20,8 @@ def add_arguments(parser):
     parser.add_argument("--onnx", action="store_true",
                         help="also export both twins to ONNX and check ORT vs native at batch 1 and 32 (onnx:* checks)")
     parser.add_argument("--train-steps", type=int, metavar="N",
-                        help="also train both twins N steps in lockstep on MNIST (same weights, batches, dropout "
-                             "masks) and compare every step's loss and all parameters after N steps")
+                        help="also train both twins N steps in lockstep on the spec's training data (see --data; same "
+                             "weights, batches, dropout masks) and compare every step's loss and all parameters after N steps")
     parser.add_argument("--train-lr", type=float, metavar="LR",
                         help="with --train-steps: plain SGD at this learning rate instead of the spec's optimizer")
     add_data(parser)
@@ -31,13 +32,25 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from crosscheck import environment
+    from crosscheck.cli import UserError
     from crosscheck.compare import compare_spec
+    from crosscheck.conformance_inputs import conformance_batch
     from crosscheck.report import format_result
+    from spec import memory
 
+    if args.batch is not None and args.batch < 1:
+        raise UserError("--batch must be at least 1")
+    if args.train_steps is not None and args.train_steps < 1:
+        raise UserError("--train-steps must be at least 1")
     specs = load_specs(args.specs)
+    batches = {s.id: args.batch or conformance_batch(s) for s in specs}
+    for s in specs:  # every refusal before the first twin is built
+        memory.ensure_fits(s, compare_need(s, batches[s.id]))
+        if args.train_steps:
+            check_training_memory(s, args.data, _train_optimizer(s, args), lockstep=True)
     apply_threads(args)
     environment.conformance_mode()
-    results = [compare_spec(s, seed=args.seed, device=args.device, batch=args.batch, onnx=args.onnx) for s in specs]
+    results = [compare_spec(s, seed=args.seed, device=args.device, batch=batches[s.id], onnx=args.onnx) for s in specs]
     trained = [_train_conformance(s, args) for s in specs] if args.train_steps else []
     if args.json:
         json.dump({"results": [r.as_dict() for r in results], "training": [t.as_dict() for t in trained]},
@@ -54,15 +67,21 @@ def run(args) -> int:
     return 1 if args.strict and any(o.verdict != "pass" for o in outcomes) else 0
 
 
-def _train_conformance(spec, args):
-    from crosscheck import lockstep
+def _train_optimizer(spec, args) -> dict:
     from crosscheck.cli import UserError
 
-    if args.train_steps < 1:
-        raise UserError("--train-steps must be at least 1")
-    optimizer = {"type": "sgd", "learning_rate": args.train_lr} if args.train_lr else None
+    if args.train_lr:
+        return {"type": "sgd", "learning_rate": args.train_lr}
+    if not spec.optimizer:
+        raise UserError(f"spec {spec.id!r} has no optimizer section: --train-steps needs --train-lr")
+    return spec.optimizer
+
+
+def _train_conformance(spec, args):
+    from crosscheck import lockstep
+
     return lockstep.train_conformance(spec, load_data(spec, args.data), args.train_steps, seed=args.seed,
-                                      device=args.device, optimizer=optimizer)
+                                      device=args.device, optimizer=_train_optimizer(spec, args))
 
 
 def _format_training(t) -> str:

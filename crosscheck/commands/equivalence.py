@@ -10,7 +10,7 @@ import json
 import math
 import sys
 
-from .common import add_data, add_device, add_threads, apply_threads, load_data, load_specs
+from .common import add_data, add_device, add_threads, apply_threads, check_training_memory, load_data, load_specs
 
 NAME = "equivalence"
 HELP = "train each twin from K seeds with native initialisers; compare final test accuracy distributions"
@@ -39,9 +39,13 @@ def run(args) -> int:
     if args.seeds < 2:
         raise UserError("--seeds must be at least 2 (a spread needs two runs)")
     (spec,) = load_specs([args.spec])
+    check_training_memory(spec, args.data, spec.optimizer)
     apply_threads(args)
     environment.conformance_mode()
     data = load_data(spec, args.data)
+    if not training.is_class_ids(data.y_test):
+        raise UserError(f"spec {spec.id!r}: equivalence compares test accuracy, which needs class labels; "
+                        f"its {(spec.loss or {}).get('type', 'missing')} loss has none")
     bs, total = training.schedule(spec, len(data.x_train), args.steps)
     acc = {fw: [] for fw in training.FRAMEWORKS}
     for seed in range(args.seeds):

@@ -21,13 +21,15 @@ def add_arguments(parser):
 def run(args) -> int:
     from crosscheck.cli import UserError
     from crosscheck.onnx_export import DEFAULT_OPSET, FRAMEWORKS, ExportError, export_model, make_twin
-    from spec import init_weights, load_weights
+    from spec import init_weights, load_weights, memory
 
     specs = load_specs(args.specs)
     if args.weights and len(specs) != 1:
         raise UserError("--weights needs exactly one spec")
     frameworks = FRAMEWORKS if args.framework == "both" else (args.framework,)
     opset = args.opset or DEFAULT_OPSET
+    for spec in specs:  # one twin and its ONNX graph at a time, traced at batch 1; refused before any file
+        memory.ensure_fits(spec, memory.need(spec, 1, copies=2, gradients=False))
     for spec in specs:
         weights = load_weights(args.weights, spec) if args.weights else init_weights(spec, args.seed)
         for fw in frameworks:

@@ -106,12 +106,15 @@ def run(args) -> int:
 
     from crosscheck.cli import UserError
     from crosscheck.onnx_export import class_probabilities, run_session, session
+    from spec import memory
 
     if args.top_k < 1:
         raise UserError("--top-k must be at least 1")
     model = _load_model(args.model)
     spec = _spec_for(model, args.model, args.spec)
     batches = [(p, _read_input(p, spec)) for p in args.inputs]
+    # ONNX Runtime holds the weights once and runs the batches one at a time
+    memory.ensure_fits(spec, memory.need(spec, max(len(x) for _, x in batches), gradients=False))
     try:
         sess = session(args.model, args.device)
     except Exception as e:  # ORT rejects what onnx accepted (e.g. an op it lacks)

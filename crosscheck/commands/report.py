@@ -6,7 +6,7 @@ so a report over the zoo would otherwise grow to the sum of its largest specs.
 """
 from pathlib import Path
 
-from .common import add_device, add_seed, add_threads
+from .common import add_device, add_seed, add_threads, compare_need
 
 NAME = "report"
 HELP = "validate + compare every spec of the zoo and write report.md and report.json"
@@ -25,9 +25,13 @@ def add_arguments(parser):
     add_threads(parser)
 
 
-def compare_in_worker(item: str, seed: int, device: str, onnx: bool, threads: int | None):
+def compare_in_worker(item: str, seed: int, device: str, onnx: bool, threads: int | None, verbose: bool):
     """One spec, in a fresh process: (SpecResult, environment description)."""
     import crosscheck  # noqa: F401  (torch's triton before TensorFlow)
+    from crosscheck import quiet
+
+    if not verbose:
+        quiet.silence_frameworks()
     from crosscheck import environment
     from crosscheck.compare import SpecResult, compare_spec
     from spec import SpecError, load_spec
@@ -52,17 +56,24 @@ def run(args) -> int:
     from tqdm import tqdm
 
     from crosscheck.cli import UserError
+    from crosscheck.conformance_inputs import conformance_batch
     from crosscheck.report import format_result, write_report
-    from spec import spec_ids
+    from spec import SpecError, load_spec, memory, spec_ids
 
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
     items = args.specs or spec_ids()
+    for item in items:  # one too large for this machine refuses the report before any twin is built
+        try:
+            spec = load_spec(item)
+        except SpecError:
+            continue  # an invalid spec is a failed row of the report
+        memory.ensure_fits(spec, compare_need(spec, conformance_batch(spec)))
     pool = ProcessPoolExecutor(max_workers=args.workers, mp_context=multiprocessing.get_context("spawn"),
                                max_tasks_per_child=1)
     with pool:
-        futures = [pool.submit(compare_in_worker, item, args.seed, args.device, not args.no_onnx, args.threads)
-                   for item in items]
+        futures = [pool.submit(compare_in_worker, item, args.seed, args.device, not args.no_onnx, args.threads,
+                               args.verbose) for item in items]
         results, env = [], {}
         for future in tqdm(futures, desc="specs", unit="spec"):
             r, env = future.result()

@@ -17,7 +17,7 @@ import numpy as np
 
 from spec.atomic import atomic_path
 
-from .common import add_data, add_threads, apply_threads, add_device, load_data, load_specs
+from .common import add_data, add_threads, apply_threads, add_device, check_training_memory, load_data, load_specs
 
 NAME = "reproduce"
 HELP = "train each MNIST spec with its post's schedule in both twins; table of post vs TF vs torch"
@@ -45,7 +45,11 @@ def run(args) -> int:
 
     if args.evals < 1:
         raise UserError("--evals must be at least 1")
+    if args.data == "synthetic":
+        raise UserError("reproduce compares with the posts' MNIST results; --data synthetic cannot reproduce them")
     specs = [s for s in load_specs(args.specs) if s.raw.get("data", {}).get("dataset") == "mnist" and s.optimizer]
+    for spec in specs:
+        check_training_memory(spec, args.data, spec.optimizer)
     apply_threads(args)
     environment.conformance_mode()
     frameworks = training.FRAMEWORKS if args.framework == "both" else (args.framework,)

@@ -1,11 +1,12 @@
-"""crosscheck train: train a spec's twins on MNIST from shared initial weights, with logs,
+"""crosscheck train: train a spec's twins on MNIST (or synthetic data) from shared initial weights, with logs,
 TensorBoard events, checkpoints (resumable) and a plot overlaying the TF and torch curves."""
+import math
 from pathlib import Path
 
-from .common import add_data, add_threads, apply_threads, add_device, load_data, load_specs
+from .common import add_data, add_threads, apply_threads, add_device, check_training_memory, load_data, load_specs
 
 NAME = "train"
-HELP = "train the TF and/or torch twin of a spec on MNIST; exit 1 when a loss goes NaN/inf"
+HELP = "train the TF and/or torch twin of a spec on MNIST or synthetic data; exit 1 when a loss goes NaN/inf"
 ORDER = 10
 
 
@@ -37,10 +38,13 @@ def run(args) -> int:
         if getattr(args, name) is not None and getattr(args, name) < 1:
             raise UserError(f"--{name.replace('_', '-')} must be at least 1")
     (spec,) = load_specs([args.spec])
+    if not spec.optimizer:
+        raise UserError(f"spec {spec.id!r} has no optimizer section: nothing to train with")
     if args.lr is not None:
         if args.lr <= 0:
             raise UserError("--lr must be positive")
         spec.raw["optimizer"] = {**spec.raw["optimizer"], "learning_rate": args.lr}
+    check_training_memory(spec, args.data, spec.optimizer, args.batch_size)
     apply_threads(args)
     environment.conformance_mode()
     data = load_data(spec, args.data)
@@ -54,7 +58,9 @@ def run(args) -> int:
                            out=out, eval_every=args.eval_every, neutral_dropout=args.dropout == "neutral",
                            resume=args.resume, progress=not args.no_progress)
         results[fw] = r
-        acc = f"test accuracy {r.final_accuracy:.4f}, test loss {r.final_test_loss:.5g}" if r.evals else "no evaluation"
+        acc = f"test loss {r.final_test_loss:.5g}" if r.evals else "no evaluation"
+        if r.evals and not math.isnan(r.final_accuracy):
+            acc = f"test accuracy {r.final_accuracy:.4f}, {acc}"
         print(f"  {fw}: {r.steps_done} steps in {r.seconds:.1f} s; {acc}"
               + (f"; STOPPED: {r.stopped}" if r.stopped else ""))
     training.plot(results, out / "curves.png", spec.id)

@@ -51,9 +51,11 @@ def _twin(spec, framework):
 
 def run(args) -> int:
     from crosscheck.cli import UserError
-    from spec import init_weights, load_weights, save_weights
+    from spec import init_weights, load_weights, memory, save_weights
 
     (spec,) = load_specs([args.spec])
+    # neutral weights, plus a twin's (or the pretrained file's) copy: no batch runs
+    memory.ensure_fits(spec, memory.need(spec, 0, copies=0 if args.action == "init" else 1, gradients=False))
     if args.action == "init":
         save_weights(args.out, spec, init_weights(spec, args.seed))
     elif args.action == "pretrained":
