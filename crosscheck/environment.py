@@ -56,6 +56,7 @@ def describe(tf_device: str, torch_device: str) -> dict:
         },
         "determinism": _STATE.get("determinism", "defaults (conformance_mode() not called)"),
         "threads": _STATE.get("threads", "framework defaults"),
+        "malloc": _STATE.get("malloc", "C library defaults"),
     }
 
 
@@ -70,3 +71,21 @@ def set_threads(n: int) -> None:
     tf.config.threading.set_inter_op_parallelism_threads(n)
     torch.set_num_threads(n)
     _STATE["threads"] = n
+
+
+MMAP_THRESHOLD = 256 * 1024
+
+
+def large_allocations_returned() -> None:
+    """Ask glibc to map every allocation of 256 KiB or more on its own, so that freeing it gives the
+    memory back. Its default raises that threshold as large blocks are freed, after which the
+    activation-sized tensors of successive float64 runs fragment the heap: `crosscheck compare
+    resnet50` measured 7.6 GB peak with the default, 5.9 GB with this (each mapping costs a page
+    fault per page on first touch; nothing else changes). A no-op where the C library is not glibc."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, MMAP_THRESHOLD)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+    _STATE["malloc"] = f"glibc M_MMAP_THRESHOLD {MMAP_THRESHOLD}"

@@ -38,16 +38,18 @@ class Evidence:
 
 def gather(spec: Spec, twins32: dict, twins64: dict | None, weights, x, labels, training=False, grads=True,
            layers=False, seed=0, note="") -> Evidence:
-    # each float32 run's own ReLU / max-pool decisions come from its layer outputs
-    decisions = layers or any(n.layer_type.piecewise for n in spec.nodes)
-    f32 = {fw: measure(spec, twins32[fw], weights, x, labels, training, grads, decisions) for fw in FRAMEWORKS}
+    # each float32 run's own ReLU / max-pool decisions come from the outputs feeding those layers
+    wanted = layers or {n.inputs[0] for n in spec.nodes if n.layer_type.piecewise} - {spec.input_name}
+    f32 = {fw: measure(spec, twins32[fw], weights, x, labels, training, grads, wanted) for fw in FRAMEWORKS}
     if twins64 is None:
         return Evidence(f32, None, note=note)
     try:
         f64 = {fw: measure(spec, twins64[fw], weights, x, labels, training, grads, layers) for fw in FRAMEWORKS}
-        model = analyse(spec, twins64["torch"], weights, x, labels, f32, training, grads, layers, seed=seed)
+        model = analyse(spec, twins64["torch"], weights, x, labels, f64["torch"], f32, training, grads, layers, seed=seed)
     except Exception as e:  # a twin that cannot compute in float64 (e.g. one pinning float32 tensors)
         return Evidence(f32, None, note=no_float64(e))
+    if not layers:  # the layer outputs only gave the decisions; as large as the activations
+        f32 = {fw: {k: v for k, v in run.items() if not k.startswith("layer:")} for fw, run in f32.items()}
     return Evidence(f32, f64, model)
 
 
@@ -62,9 +64,9 @@ def judge_key(key: str, ev: Evidence, tol: float | None = None) -> Check:
         check.note = f"{check.note} ({ev.note})" if ev.note else check.note
         return check
     m = ev.model
-    refs = tuple(m.conditioned[fw].get(key) for fw in FRAMEWORKS) if m.conditioned else None
-    return judge(key, tol, a, b, ev.f64["tf"].get(key), ev.f64["torch"].get(key), [d[key] for d in m.smooth],
-                 m.flipped.get(key) if m.flipped else None, refs, m.magnitudes.get(key))
+    errors = {fw: m.errors[fw][key] for fw in FRAMEWORKS if key in m.errors.get(fw, {})}
+    return judge(key, tol, a, b, ev.f64["tf"].get(key), ev.f64["torch"].get(key), [d[key] for d in m.draws if key in d],
+                 m.flips.get(key), errors if len(errors) == 2 else None, m.magnitudes.get(key))
 
 
 def float64_twins(tf_twin, torch_twin) -> tuple[dict | None, str]:

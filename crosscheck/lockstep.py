@@ -28,7 +28,7 @@ from .datasets.batches import Batches
 from .sensitivity import DRAWS, Rounding
 from .tolerance import TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
 from .training import FRAMEWORKS, _Device as Device, dropout_masks, make_twin, schedule
-from .verdict import judge
+from .verdict import distance, judge
 
 
 @dataclass
@@ -170,10 +170,12 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
     def rel(r: Run) -> np.ndarray:
         return np.asarray(r.losses, np.float64) / ref
 
-    result.checks.append(judge("loss", TOL_TRAIN_LOSS, rel(f32["tf"]), rel(f32["torch"]), rel(f64["tf"]), rel(f64["torch"]),
-                               [rel(r) for r in model], scale=1.0))
+    origin = rel(f64["torch"])
+    result.checks.append(judge("loss", TOL_TRAIN_LOSS, rel(f32["tf"]), rel(f32["torch"]), rel(f64["tf"]), origin,
+                               [distance(rel(r), origin) for r in model], scale=1.0))
     for k in f32["torch"].finals:
+        origin = f64["torch"].finals[k]
         result.checks.append(judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k],
-                                   f64["tf"].finals[k], f64["torch"].finals[k], [r.finals[k] for r in model],
-                                   magnitude=f64["torch"].travel[k]))
+                                   f64["tf"].finals[k], origin, [distance(r.finals[k], origin) for r in model],
+                                   magnitude=float(np.max(f64["torch"].travel[k], initial=0.0))))
     return result

@@ -14,10 +14,11 @@ import numpy as np
 from spec import Spec
 
 
-def measure(spec: Spec, twin, weights, x, labels, training: bool = False, grads: bool = True, layers: bool = False,
+def measure(spec: Spec, twin, weights, x, labels, training: bool = False, grads: bool = True, layers=False,
             rounding=None) -> dict[str, np.ndarray]:
-    """The twin is left holding `weights`. `rounding` (crosscheck.sensitivity.Rounding, installed
-    on this twin) perturbs inputs, weights, gradients and state as float32 rounding would."""
+    """The twin is left holding `weights`. `layers`: True for every layer's output, or a set of
+    layer names. `rounding` (crosscheck.sensitivity.Rounding, installed on this twin) perturbs
+    inputs, weights, gradients and state as float32 rounding would."""
     p = "train:" if training else ""
     if rounding is not None:
         x, run_weights = rounding.perturb(x), {k: rounding.perturb(v) for k, v in weights.items()}
@@ -26,7 +27,8 @@ def measure(spec: Spec, twin, weights, x, labels, training: bool = False, grads:
     twin.set_weights(run_weights)
     out = {}
     if layers and rounding is None:
-        out.update({f"layer:{k}": v for k, v in twin.intermediates(x, training=training).items()})
+        names = None if layers is True else layers
+        out.update({f"layer:{k}": v for k, v in twin.intermediates(x, training=training, names=names).items()})
         twin.set_weights(run_weights)
     out[f"{p}logits"] = twin.forward(x, training=training)
     if layers and rounding is not None:

@@ -53,16 +53,17 @@ def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = 
             x, labels = make_batch(spec, batch, seed)
             outs = {f"ort-{fw}": run_session(sessions[fw], x) for fw in FRAMEWORKS}
             outs.update({"native-tf": tf_twin.forward(x), "native-torch": torch_twin.forward(x)})
-            refs, draws, flipped = None, [], None
+            refs, draws, flips = None, [], None
             if twins64 is not None:
-                refs = {fw: measure(spec, twins64[fw], weights[fw], x, labels, grads=False)["logits"] for fw in FRAMEWORKS}
-                model = analyse(spec, twins64["torch"], weights["torch"], x, labels, {}, grads=False, seed=seed)
-                draws = [r["logits"] for r in model.smooth]
-                flipped = model.flipped["logits"] if model.flipped else None
+                refs = {fw: measure(spec, twins64[fw], weights[fw], x, labels, grads=False) for fw in FRAMEWORKS}
+                model = analyse(spec, twins64["torch"], weights["torch"], x, labels, refs["torch"], {}, grads=False,
+                                seed=seed)
+                draws, flips = [d["logits"] for d in model.draws], model.flips.get("logits")
+                refs = {fw: r["logits"] for fw, r in refs.items()}
             for (a, b), name in PAIR_NAMES.items():
                 ref_a, ref_b = (refs[a.split("-")[-1]], refs[b.split("-")[-1]]) if refs else (None, None)
-                checks.append(judge(f"{name}@b{batch}", TOL_OUTPUT, outs[a], outs[b], ref_a, ref_b, draws, flipped,
-                                    labels=(a, b), draws_from=refs["torch"] if refs else None))
+                checks.append(judge(f"{name}@b{batch}", TOL_OUTPUT, outs[a], outs[b], ref_a, ref_b, draws, flips,
+                                    labels=(a, b)))
     return checks
 
 

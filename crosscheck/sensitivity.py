@@ -56,7 +56,12 @@ class _Output(torch.autograd.Function):
     def backward(ctx, g):
         rec = ctx.rec
         if "terms" in rec:
-            out_abs, xs_abs, params_abs = rec["terms"]
+            # the Σ|terms| graph is built only now, one layer at a time: kept from the forward for
+            # every layer at once it would be as large as the activations again
+            layer, node, module, inputs = rec.pop("terms")
+            with torch.enable_grad():
+                fn = layer.term_function(node, module, inputs)
+                out_abs, xs_abs, params_abs = ctx.rounding.terms(fn, module, inputs, grad=True)
             targets = [t for t in [*xs_abs, *params_abs.values()] if t.requires_grad]
             if targets and out_abs.requires_grad:
                 with torch.enable_grad():
@@ -64,6 +69,7 @@ class _Output(torch.autograd.Function):
                 found = dict(zip(map(id, targets), vjp))
                 rec["input_terms"] = [found.get(id(t)) for t in xs_abs]
                 rec["grad_terms"] = {n: found.get(id(t)) for n, t in params_abs.items()}
+                rec["summed"] = {n: g.numel() / max(1, t.numel()) for n, t in params_abs.items()}
         return g + ctx.rounding.noise(g) * g.abs(), None, None, None
 
 
@@ -79,21 +85,28 @@ class _InputCotangent(torch.autograd.Function):
     def backward(ctx, g):
         terms = ctx.rec.get("input_terms")
         b = terms[ctx.index] if terms else None
+        if terms:
+            terms[ctx.index] = None  # used once; an activation-sized tensor per layer otherwise kept to the end
         return (g if b is None else g + ctx.rounding.noise(g) * b), None, None, None
 
 
 class Rounding:
     """The rounding model installed on a float64 `TorchTwin` (a context manager) for one draw."""
 
-    def __init__(self, spec: Spec, twin, seed: int, draw: int, size: float = UNIT_ROUNDOFF, decisions: dict | None = None):
+    def __init__(self, spec: Spec, twin, seed: int, draw: int, size: float = UNIT_ROUNDOFF, decisions: dict | None = None,
+                 keep_outputs: bool = False, record_decisions: bool = False, deviations: dict | None = None):
         """`size` 0: no rounding (a reference or conditioned run). `decisions` (layer → (reference
         input, radius or None)): every piecewise layer takes its decisions from the reference input
         instead of its own, the other way wherever the reference is within `radius` of a decision
         (`TorchLayer.decide`)."""
         self.spec, self.twin, self.size, self.decisions = spec, twin, size, decisions or {}
+        self.keep_outputs = keep_outputs  # every layer's output, for `layer_outputs`
+        self.record_decisions = record_decisions  # each piecewise layer's input, in `recs[name]["decision_input"]`
+        # layer → (reference input, running max |input − reference|, float32): updated at every forward
+        self.deviations = deviations or {}
         self.rng = np.random.default_rng([seed, 0x5E45, draw])
         self.recs: dict[str, dict] = {}
-        self.magnitudes: dict[str, np.ndarray] = {}
+        self.magnitudes: dict[str, float] = {}  # max Σ|terms| of each gradient and moving statistic
         self._handles = []
         self._terms_pass = False  # a term function runs the module itself: its hooks must stand aside
 
@@ -113,24 +126,38 @@ class Rounding:
         return float(v * (1 + self.rng.uniform(-self.size, self.size)))
 
     # -- what measurement asks for ------------------------------------------------------
+    def _reduction(self, node, param: str) -> float:
+        """How much more than u·Σ|terms| a plain sum of a parameter's gradient over positions can
+        be off: a vectorised float32 sum keeps one accumulator per SIMD lane (8 on AVX2) and adds
+        n/8 terms into each, all of one sign when the terms are (a bias behind a global pool sums
+        thousands of equal values): √(n/8). Gradients computed as matrix products are blocked
+        and keep u·Σ|terms| (`TorchLayer.summed_params` says which are plain sums)."""
+        layer = registry()[node.type]
+        if param not in layer.summed_params:
+            return 1.0
+        n = self.recs.get(node.name, {}).get("summed", {}).get(layer.native_names.get(param, param), 1.0)
+        return max(1.0, float(np.sqrt(n / 8)))
+
     def gradient(self, node, param: str, g: np.ndarray) -> np.ndarray:
         layer = registry()[node.type]
         terms = self.recs.get(node.name, {}).get("grad_terms", {}).get(layer.native_names.get(param, param))
         m = np.abs(g) if terms is None else np.maximum(layer.from_native(node, param, terms.detach().cpu().numpy()), np.abs(g))
         key = f"{'train:' if self.twin.model.training else ''}grad:{node.name}.{param}"
-        self.magnitudes.setdefault(key, m)
-        return g + self.rng.uniform(-self.size, self.size, g.shape) * m
+        self.magnitudes.setdefault(key, float(m.max(initial=0.0)))
+        m *= self.rng.uniform(-self.size, self.size, g.shape) * self._reduction(node, param)
+        return g + m
 
     def native_gradient_noise(self, node, param: str, grad: torch.Tensor) -> torch.Tensor:
         """The rounding of a parameter's gradient in the twin's own layout (training steps)."""
         layer = registry()[node.type]
         terms = self.recs.get(node.name, {}).get("grad_terms", {}).get(layer.native_names.get(param, param))
-        return self.noise(grad) * (grad.abs() if terms is None else torch.maximum(terms, grad.abs()))
+        size = grad.abs() if terms is None else torch.maximum(terms, grad.abs())
+        return self.noise(grad) * size * self._reduction(node, param)
 
     def state(self, node, param: str, value: np.ndarray) -> np.ndarray:
         m = self.recs.get(node.name, {}).get("state_terms", {}).get(param)
         if m is not None:
-            self.magnitudes.setdefault(f"train:{node.name}.{param}", m)
+            self.magnitudes.setdefault(f"train:{node.name}.{param}", float(np.max(m, initial=0.0)))
         return value * (1 + self.rng.uniform(-self.size, self.size, np.shape(value)))
 
     def layer_outputs(self) -> dict[str, np.ndarray]:
@@ -157,22 +184,31 @@ class Rounding:
             if self._terms_pass:
                 return None
             rec = self.recs[node.name] = {"state_terms": layer.state_magnitudes(node, module, inputs)}
-            if node.layer_type.piecewise:
+            if node.layer_type.piecewise and self.record_decisions:
                 rec["decision_input"] = inputs[0].detach()
+            if node.name in self.deviations:
+                ref, seen = self.deviations[node.name]
+                torch.maximum(seen, (inputs[0].detach() - ref).abs().float(), out=seen)
             fn = layer.term_function(node, module, inputs)
             if fn is not None:
-                grad = torch.is_grad_enabled()
-                xs_abs = [x.detach().abs().requires_grad_(grad and x.requires_grad) for x in inputs]
-                params_abs = {n: p.detach().abs().requires_grad_(grad and p.requires_grad)
-                              for n, p in module.named_parameters()}
-                self._terms_pass = True
-                try:
-                    rec["terms"] = (fn(xs_abs, params_abs), xs_abs, params_abs)
-                finally:
-                    self._terms_pass = False
+                with torch.no_grad():
+                    rec["size"] = self.terms(fn, module, inputs, grad=False)[0]
+                if torch.is_grad_enabled():
+                    rec["terms"] = (layer, node, module, inputs)  # the function is made again in the backward
             return tuple(_InputCotangent.apply(x, rec, i, self) if x.requires_grad else x for i, x in enumerate(inputs))
 
         return hook
+
+    def terms(self, fn, module, inputs, grad: bool):
+        """(Σ|terms| of the outputs, |inputs|, |parameters|) of one layer: its term function on
+        absolute values, with graph (`grad`) for the vector-Jacobian products of the backward."""
+        xs_abs = [x.detach().abs().requires_grad_(grad and x.requires_grad) for x in inputs]
+        params_abs = {n: p.detach().abs().requires_grad_(grad and p.requires_grad) for n, p in module.named_parameters()}
+        self._terms_pass = True  # the term function runs the module: its hooks stand aside
+        try:
+            return fn(xs_abs, params_abs), xs_abs, params_abs
+        finally:
+            self._terms_pass = False
 
     def _after(self, node):
         def hook(module, inputs, out):
@@ -181,9 +217,11 @@ class Rounding:
             rec = self.recs[node.name]
             if node.name in self.decisions:
                 out = registry()[node.type].decide(node, module, inputs, *self.decisions[node.name])
-            size = rec["terms"][0].detach() if "terms" in rec else out.detach().abs()
-            out = _Output.apply(out, self.noise(out) * size, rec, self)
-            rec["y"] = out.detach()
+            size = rec.pop("size", None)
+            if not node.layer_type.exact:  # an exact layer rounds nothing, forwards or backwards
+                out = _Output.apply(out, self.noise(out) * (out.detach().abs() if size is None else size), rec, self)
+            if self.keep_outputs:
+                rec["y"] = out.detach()
             return out
 
         return hook
@@ -202,8 +240,8 @@ def decision_inputs(spec: Spec, twin, layer_outputs: dict, x) -> dict:
         src = node.inputs[0]
         value = x if src == spec.input_name else layer_outputs[f"layer:{src}"]
         shape = spec.input_shape if src == spec.input_name else spec.node(src).out_shape
-        t = torch.from_numpy(np.array(activation_to_internal(np.asarray(value), shape), order="C"))  # a writable copy
-        t = t.to(dtype=twin.dtype, device=twin.device)
+        # decisions only: the run's own precision is enough (a writable copy, for torch)
+        t = torch.from_numpy(np.array(activation_to_internal(np.asarray(value), shape), order="C")).to(twin.device)
         with torch.no_grad():
             for suffix, _ in registry()[node.type].pre_modules(node):
                 t = getattr(twin.model, node.name + suffix)(t)
@@ -213,24 +251,34 @@ def decision_inputs(spec: Spec, twin, layer_outputs: dict, x) -> dict:
 
 @dataclass
 class Sensitivity:
-    """The float64 rounding-model evidence of one mode (see the module docstring).
+    """The float64 rounding-model evidence of one mode, every run reduced at once to distances
+    (absolute, max over the tensor) from the plain float64 torch run, key by key:
 
-    `smooth`: DRAWS runs under the rounding model, every ReLU / max-pool decision held at the
-    float64 run's; `flipped`: one run in which every decision within rounding of its threshold is
-    flipped (None without piecewise layers); `conditioned`: per framework, the float64 run with that
-    framework's own float32 decisions; `magnitudes`: Σ|terms| of the sums."""
+    `draws`: DRAWS runs under the rounding model, every ReLU / max-pool decision held at the
+    float64 run's; `flips`: one run in which every decision within rounding of its threshold is
+    flipped (empty without piecewise layers); `errors`: per framework, its float32 run's distance
+    from the float64 run that took that framework's own float32 decisions; `magnitudes`: max Σ|terms|
+    of each sum; `decision_differences`: per piecewise layer, how many decisions tf and torch took
+    differently."""
 
-    smooth: list = field(default_factory=list)
-    flipped: dict | None = None
-    conditioned: dict = field(default_factory=dict)
+    draws: list = field(default_factory=list)
+    flips: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
     magnitudes: dict = field(default_factory=dict)
-    decision_differences: dict = field(default_factory=dict)  # layer → elements where tf and torch decided differently
+    decision_differences: dict = field(default_factory=dict)
 
 
-def analyse(spec: Spec, twin64, weights, x, labels, runs32: dict, training: bool = False, grads: bool = True,
-            layers: bool = False, seed: int = 0, draws: int = DRAWS) -> Sensitivity:
-    """The rounding model on the float64 torch twin, for the float32 runs `runs32` (framework →
-    `measure(..., layers=True)` output), whose own decisions the conditioned runs follow.
+def _distances(run: dict, origin: dict) -> dict[str, float]:
+    from .verdict import distance
+
+    return {k: distance(v, origin[k]) for k, v in run.items() if k in origin and np.shape(v) == np.shape(origin[k])}
+
+
+def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, training: bool = False,
+            grads: bool = True, layers: bool = False, seed: int = 0, draws: int = DRAWS) -> Sensitivity:
+    """The rounding model on the float64 torch twin: `origin` is its plain run (`measure`'s dict),
+    `runs32` the float32 runs (framework → `measure(..., layers=True)`), whose own decisions the
+    conditioned runs follow.
 
     A piecewise layer is continuous in its output but its gradient jumps at a decision: one ReLU
     whose input is within rounding of 0 sends a whole term of a cancelling kernel gradient one way
@@ -238,33 +286,42 @@ def analyse(spec: Spec, twin64, weights, x, labels, runs32: dict, training: bool
     decisions a float32 run flips is luck of its rounding, so each runner's error is measured
     against the float64 run that took the same decisions, and the smooth draws hold the float64
     decisions; which decisions rounding can reach is not luck: those whose float64 margin is
-    within the deviation the draws produced at that element, all flipped in `flipped`.
+    within the deviation the draws produced at that element, all flipped in the `flips` run.
     """
     from .measurement import measure
 
+    def run(rounding) -> dict:
+        with rounding:
+            out = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding)
+        _release_memory()
+        return out
+
     result = Sensitivity()
-    with Rounding(spec, twin64, seed, 0, size=0.0) as plain:
-        reference = measure(spec, twin64, weights, x, labels, training, grads=False, layers=True, rounding=plain)
-    fixed = decision_inputs(spec, twin64, reference, x)
+    with torch.no_grad(), Rounding(spec, twin64, seed, 0, size=0.0, record_decisions=True) as plain:
+        twin64.set_weights(weights)
+        twin64.forward(x, training=training)
+    twin64.set_weights(weights)
+    fixed = {n: r["decision_input"] for n, r in plain.recs.items() if "decision_input" in r}
+    del plain
     held = {name: (ref, None) for name, ref in fixed.items()}
-    deviation = {name: torch.zeros_like(ref) for name, ref in fixed.items()}
+    deviations = {name: (ref, torch.zeros_like(ref, dtype=torch.float32)) for name, ref in fixed.items()}
     for k in range(draws):
-        with Rounding(spec, twin64, seed, k, decisions=held) as rounding:
-            result.smooth.append(measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding))
-            for name, ref in fixed.items():
-                seen = rounding.recs.get(name, {}).get("decision_input")
-                if seen is not None:
-                    deviation[name] = torch.maximum(deviation[name], (seen - ref).abs())
+        rounding = Rounding(spec, twin64, seed, k, decisions=held, keep_outputs=layers, deviations=deviations)
+        result.draws.append(_distances(run(rounding), origin))
         if k == 0:
-            result.magnitudes = rounding.magnitudes
+            result.magnitudes = dict(rounding.magnitudes)
     if fixed:
-        flips = {name: (ref, FLIP_RADIUS * deviation[name]) for name, ref in fixed.items()}
-        with Rounding(spec, twin64, seed, draws, decisions=flips) as rounding:
-            result.flipped = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding)
-    own = {fw: decision_inputs(spec, twin64, run, x) for fw, run in runs32.items()}
-    for fw, decided in own.items():
-        with Rounding(spec, twin64, seed, 0, size=0.0, decisions={n: (r, None) for n, r in decided.items()}) as plain:
-            result.conditioned[fw] = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=plain)
+        flips = {name: (ref, FLIP_RADIUS * seen.to(ref.dtype)) for name, (ref, seen) in deviations.items()}
+        del deviations
+        result.flips = _distances(run(Rounding(spec, twin64, seed, draws, decisions=flips, keep_outputs=layers)), origin)
+        del flips
+    del held, fixed
+    own = {}
+    for fw, run32 in runs32.items():
+        own[fw] = decision_inputs(spec, twin64, run32, x)
+        conditioned = run(Rounding(spec, twin64, seed, 0, size=0.0, decisions={n: (r, None) for n, r in own[fw].items()},
+                                   keep_outputs=layers))
+        result.errors[fw] = _distances(run32, conditioned)
     if len(own) == 2:
         a, b = own.values()
         for node in spec.nodes:
@@ -273,3 +330,16 @@ def analyse(spec: Spec, twin64, weights, x, labels, runs32: dict, training: bool
                 result.decision_differences[node.name] = layer.decision_differences(node, getattr(twin64.model, node.name),
                                                                                     a[node.name], b[node.name])
     return result
+
+
+def _release_memory() -> None:
+    """Hand freed heap back to the system between the float64 runs (glibc keeps it otherwise, and
+    the next run's peak stacks on top: ResNet50 would take 13 GB instead of 4)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        pass

@@ -29,7 +29,7 @@ import numpy as np
 from spec import Spec, init_weights, load_weights, save_weights
 from spec.atomic import atomic_path, write_text_atomic
 
-from .cli import UserError
+from .errors import UserError
 from .datasets.batches import Batches
 
 FRAMEWORKS = ("tf", "torch")

@@ -169,6 +169,8 @@ def schema() -> dict:
                 },
             },
             "reported": {"type": "object"},
+            # Weights the conformance checks start from where they can be had (crosscheck.conformance_inputs)
+            "pretrained": {"enum": ["imagenet_resnet50_v1"]},
         },
         "$defs": {"layer": layer_schema(), "initializer": initializers.schema(),
                   "blocks": blocks.schema(IDENTIFIER)[0], "block_use": blocks.schema(IDENTIFIER)[1]},

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from crosscheck.cli import UserError
+from crosscheck.errors import UserError
 from crosscheck.datasets import catsdogs, preprocessing
 
 SIZE = (100, 100)

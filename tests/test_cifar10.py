@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from crosscheck.cli import UserError
+from crosscheck.errors import UserError
 from crosscheck.datasets import cifar10
 
 FOOLBOX_DATA = Path(foolbox.__file__).parent / "data"

@@ -20,7 +20,7 @@ from torch_impl.twin import TorchTwin
 
 
 def test_resnet50_names_and_shapes_are_the_keras_224_weight_manifest():
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from crosscheck.datasets import npm
 
     try:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from crosscheck import lockstep, training
-from crosscheck.cli import UserError
+from crosscheck.errors import UserError
 from crosscheck.datasets import mnist, npm
 from crosscheck.datasets.batches import Batches
 from spec import build_spec, load_spec

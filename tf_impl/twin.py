@@ -159,12 +159,14 @@ class TFTwin:
             stats[n.name] = (a.mean(axes).astype(np.float32), a.var(axes).astype(np.float32))
         return stats
 
-    def intermediates(self, x: np.ndarray, training: bool = False) -> dict[str, np.ndarray]:
-        """Output of every spec layer, in the logical (channels-last) layout."""
-        names = [n.name for n in self.spec.nodes]
+    def intermediates(self, x: np.ndarray, training: bool = False, names=None) -> dict[str, np.ndarray]:
+        """Output of every spec layer (or of those `names`), in the logical (channels-last) layout."""
+        names = [n.name for n in self.spec.nodes if names is None or n.name in names]
         probe = keras.Model(self.model.inputs, [self.model.get_layer(n).output for n in names])
         with self._running():
             outs = probe(self._tensor(x), training=training)
+        if len(names) == 1:  # a one-output Keras model returns the tensor, not a list of one
+            outs = [outs]
         return {n: np.asarray(o) for n, o in zip(names, outs)}
 
     # -- training ------------------------------------------------------------------------

@@ -96,13 +96,16 @@ class TorchTwin:
                 continue
             p = self.model.get_parameter(self._native_key(node, param))
             if p.grad is not None:
-                grads[f"{node.name}.{param}"] = registry()[node.type].from_native(node, param, p.grad.cpu().numpy())
+                grads[f"{node.name}.{param}"] = registry()[node.type].from_native(node, param, p.grad.cpu().numpy().copy())
+        self.model.zero_grad(set_to_none=True)  # the arrays above are copies; a ResNet50's .grad is 100-200 MB
         return float(loss.detach()), grads
 
-    def intermediates(self, x: np.ndarray, training: bool = False) -> dict[str, np.ndarray]:
-        """Output of every spec layer (forward hooks), moved to the logical layout."""
+    def intermediates(self, x: np.ndarray, training: bool = False, names=None) -> dict[str, np.ndarray]:
+        """Output of every spec layer (or of those `names`; forward hooks), moved to the logical layout."""
         outs, handles = {}, []
         for node in self.spec.nodes:
+            if names is not None and node.name not in names:
+                continue
             def hook(_m, _inp, out, node=node):
                 outs[node.name] = activation_to_logical(out.detach().cpu().numpy(), node.out_shape)
             handles.append(getattr(self.model, node.name).register_forward_hook(hook))

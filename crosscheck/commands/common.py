@@ -135,7 +135,7 @@ def add_threads(parser) -> None:
 def apply_threads(args) -> None:
     if args.threads is not None:
         from crosscheck import environment
-        from crosscheck.cli import UserError
+        from crosscheck.errors import UserError
 
         if args.threads < 1:
             raise UserError("--threads must be at least 1")

@@ -32,7 +32,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from crosscheck import environment
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from crosscheck.compare import compare_spec
     from crosscheck.conformance_inputs import conformance_batch
     from crosscheck.report import format_result
@@ -68,7 +68,7 @@ def run(args) -> int:
 
 
 def _train_optimizer(spec, args) -> dict:
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
 
     if args.train_lr:
         return {"type": "sgd", "learning_rate": args.train_lr}

@@ -34,7 +34,7 @@ def run(args) -> int:
     import torch
 
     from crosscheck import environment, training
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
 
     if args.seeds < 2:
         raise UserError("--seeds must be at least 2 (a spread needs two runs)")

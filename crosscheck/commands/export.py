@@ -19,7 +19,7 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from crosscheck.onnx_export import DEFAULT_OPSET, FRAMEWORKS, ExportError, export_model, make_twin
     from spec import init_weights, load_weights, memory
 

@@ -28,7 +28,7 @@ def add_arguments(parser):
 def _load_model(path: Path):
     import onnx
 
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
 
     if not path.is_file():
         raise UserError(f"{path}: no such file")
@@ -42,7 +42,7 @@ def _load_model(path: Path):
 
 
 def _spec_for(model, path: Path, override: str | None):
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from crosscheck.onnx_export import metadata
     from spec import load_spec
 
@@ -63,7 +63,7 @@ def _load_image(path: Path, spec):
     import numpy as np
     from PIL import Image, UnidentifiedImageError
 
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from crosscheck.datasets.preprocessing import preprocess
 
     if len(spec.input_shape) != 3 or spec.input_shape[2] not in (1, 3):
@@ -84,7 +84,7 @@ def _load_image(path: Path, spec):
 def _read_input(path: Path, spec):
     import numpy as np
 
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
 
     if path.suffix.lower() == ".npy":
         try:
@@ -104,7 +104,7 @@ def _read_input(path: Path, spec):
 def run(args) -> int:
     import numpy as np
 
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from crosscheck.onnx_export import class_probabilities, run_session, session
     from spec import memory
 

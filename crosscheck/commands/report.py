@@ -38,6 +38,7 @@ def compare_in_worker(item: str, seed: int, device: str, onnx: bool, threads: in
     from tf_impl.twin import tf_device
     from torch_impl.twin import torch_device
 
+    environment.large_allocations_returned()
     if threads:
         environment.set_threads(threads)
     environment.conformance_mode()
@@ -55,7 +56,7 @@ def run(args) -> int:
 
     from tqdm import tqdm
 
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from crosscheck.conformance_inputs import conformance_batch
     from crosscheck.report import format_result, write_report
     from spec import SpecError, load_spec, memory, spec_ids

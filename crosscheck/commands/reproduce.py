@@ -41,7 +41,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from crosscheck import environment, training
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
 
     if args.evals < 1:
         raise UserError("--evals must be at least 1")

@@ -32,7 +32,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from crosscheck import environment, training
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
 
     for name in ("steps", "epochs", "batch_size", "eval_every"):
         if getattr(args, name) is not None and getattr(args, name) < 1:

@@ -50,7 +50,7 @@ def _twin(spec, framework):
 
 
 def run(args) -> int:
-    from crosscheck.cli import UserError
+    from crosscheck.errors import UserError
     from spec import init_weights, load_weights, memory, save_weights
 
     (spec,) = load_specs([args.spec])

@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from crosscheck.cli import UserError
+from crosscheck.errors import UserError
 
 from . import preprocessing
 

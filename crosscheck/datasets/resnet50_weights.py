@@ -284,3 +284,50 @@ def from_torchvision(state: dict, source: str = "<state_dict>") -> dict[str, np.
         else:
             out[f"{layer}.kernel"] = conv_kernel_from_native(value) if value.ndim == 4 else dense_kernel_from_native(value)
     return out
+
+
+# -- ImageNet v1 weights on the v1.5 topology ---------------------------------------------------
+def v15_name(name: str) -> str:
+    """Keras 2.2.4's v1 layer name → the `resnet50_v15` spec's (torchvision's, '.' → '_'):
+    `res3b_branch2a` → `layer2_1_conv1`, `bn3b_branch1` → `layer2_1_downsample_1`, `bn_conv1` → `bn1`."""
+    fixed = {"conv1": "conv1", "bn_conv1": "bn1", "fc1000": "fc"}
+    if name in fixed:
+        return fixed[name]
+    m = re.fullmatch(r"(res|bn)([2-5])([a-z])_branch(1|2a|2b|2c)", name)
+    if not m:
+        raise KeyError(name)
+    kind, stage, block, branch = m.groups()
+    prefix = f"layer{int(stage) - 1}_{ord(block) - ord('a')}"
+    if branch == "1":
+        return f"{prefix}_downsample_{0 if kind == 'res' else 1}"
+    return f"{prefix}_{'conv' if kind == 'res' else 'bn'}{_BRANCH_TO_INDEX[branch]}"
+
+
+def v1_on_v15(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The ImageNet v1 weights (Keras names) as `resnet50_v15` weights. The parameter shapes are
+    the same (v1.5 only moves a block's stride from its 1x1 to its 3x3 conv); v1.5's convs have no
+    bias, so each v1 conv bias b is folded into the batchnorm that follows it (moving_mean − b:
+    bn(conv(x) + b) = bn'(conv(x))). Not a trained v1.5: weights whose activations have the
+    magnitudes of a trained network, for conformance checks with power."""
+    out, biases = {}, {}
+    for key, value in weights.items():
+        layer, param = key.split(".")
+        if layer.startswith("res") or layer == "conv1":
+            if param == "bias":
+                biases[v15_name(layer)] = value
+                continue
+        out[f"{v15_name(layer)}.{param}"] = value
+    for conv, b in biases.items():
+        bn = conv.replace("conv", "bn") if not conv.endswith("downsample_0") else conv[:-1] + "1"
+        out[f"{bn}.moving_mean"] = (out[f"{bn}.moving_mean"] - b).astype(np.float32)
+    return out
+
+
+def imagenet_for(spec, seed: int = 0, h5_path: str | Path | None = None) -> dict[str, np.ndarray]:
+    """Neutral weights for a spec that declares `"pretrained": "imagenet_resnet50_v1"`: the ImageNet
+    weights by name (`resnet50`, `resnet50_transfer`'s backbone, its head sampled), or mapped onto the
+    v1.5 topology (`resnet50_v15`)."""
+    weights = pretrained(h5_path)
+    if any(n.name == "layer1_0_conv1" for n in spec.nodes):
+        weights = v1_on_v15(weights)
+    return fit_to_spec(spec, weights, seed)[0]

@@ -16,6 +16,7 @@ class _Elementwise(LayerType):
 class ReLU(_Elementwise):
     type = "relu"
     piecewise = True
+    exact = True
 
 
 @register

@@ -16,7 +16,9 @@ with `@register`. The class is the contract both backends translate:
   at the size of its terms, Σ|terms|, not of its result; the float32 sensitivity model
   (`crosscheck.sensitivity`) gets Σ|terms| by running the layer on |inputs| with |parameters|;
 * `piecewise`: the output is continuous but the gradient jumps at a decision (ReLU at 0, the
-  max-pool winner): float32 rounding can flip a decision whose margin is within rounding.
+  max-pool winner): float32 rounding can flip a decision whose margin is within rounding;
+* `exact`: the layer only moves, selects or zeroes values (flatten, ReLU, max pooling): float32
+  computes its output, and its gradient, without rounding.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class LayerType:
     non_trainable_params: tuple[str, ...] = ()
     sum_of_products: bool = False
     piecewise: bool = False
+    exact: bool = False
 
     def with_defaults(self, cfg: dict) -> dict:
         """The layer's fields with every default filled in."""

@@ -9,6 +9,7 @@ class Concat(LayerType):
     arity = None
     properties = {"axis": {"type": "integer"}}
     defaults = {"axis": -1}
+    exact = True
 
     def output_shape(self, cfg, in_shapes):
         rank = len(in_shapes[0])

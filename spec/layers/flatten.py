@@ -12,6 +12,7 @@ from .base import LayerType, register
 @register
 class Flatten(LayerType):
     type = "flatten"
+    exact = True
 
     def output_shape(self, cfg, in_shapes):
         return (math.prod(in_shapes[0]),)

@@ -11,3 +11,4 @@ from .base import register
 class MaxPool2D(Pool2D):
     type = "maxpool2d"
     piecewise = True
+    exact = True

@@ -8,6 +8,7 @@ from .base import LayerType, ShapeError, register
 @register
 class Reshape(LayerType):
     type = "reshape"
+    exact = True
     properties = {
         "target_shape": {
             "type": "array",

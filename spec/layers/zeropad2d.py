@@ -22,6 +22,7 @@ class ZeroPad2D(LayerType):
     type = "zeropad2d"
     properties = {"padding": {"oneOf": [_NON_NEG, _PAIR, {"type": "array", "items": _PAIR, "minItems": 2, "maxItems": 2}]}}
     defaults = {"padding": 1}
+    exact = True
 
     def output_shape(self, cfg, in_shapes):
         expect_rank(in_shapes[0], 3, "zeropad2d")

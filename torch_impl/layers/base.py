@@ -24,6 +24,9 @@ class TorchLayer:
     native_names: dict[str, str] = {}
     # True where a frozen layer must stay in eval mode while the model trains (batchnorm).
     frozen_runs_in_eval: bool = False
+    # Canonical parameters whose gradient torch and TF compute as a plain sum over batch and
+    # positions (biases, batchnorm's gamma and beta), not as a matrix product (crosscheck.sensitivity).
+    summed_params: tuple[str, ...] = ()
 
     def constructor(self, node) -> str:
         raise NotImplementedError

@@ -13,6 +13,7 @@ class BatchNorm(TorchLayer):
     type = "batchnorm"
     frozen_runs_in_eval = True  # Keras 3: a frozen batchnorm normalises with its moving statistics
     native_names = {"gamma": "weight", "beta": "bias", "moving_mean": "running_mean", "moving_variance": "running_var"}
+    summed_params = ("gamma", "beta")
 
     def _cls(self, node):
         return BatchNorm2dKeras if len(node.in_shapes[0]) == 3 else BatchNorm1dKeras

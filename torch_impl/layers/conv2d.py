@@ -30,6 +30,7 @@ def symmetric(pads) -> bool:
 class Conv2D(TorchLayer):
     type = "conv2d"
     native_names = {"kernel": "weight", "bias": "bias"}
+    summed_params = ("bias",)
 
     def _pads(self, node):
         return spatial_pads(node, node.cfg["kernel_size"], node.cfg["strides"])

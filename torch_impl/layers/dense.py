@@ -7,6 +7,7 @@ from .base import TorchLayer, register
 class Dense(TorchLayer):
     type = "dense"
     native_names = {"kernel": "weight", "bias": "bias"}
+    summed_params = ("bias",)
 
     def constructor(self, node):
         bias = "" if node.cfg["use_bias"] else ", bias=False"

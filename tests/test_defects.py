@@ -1,0 +1,62 @@
+"""Negative controls of the verdict: float32 defects injected into one twin (crosscheck.defects)
+must be failures — never a pass, never float32-limited — with the right place named; the clean
+twins must not fail. `scripts/defect_matrix.py` runs the whole matrix (docs/defect_matrix.md);
+this is a cross-section of it at the smaller size, 1e-3 of scale, alternating the twin."""
+import pytest
+
+from crosscheck import defects
+from crosscheck.compare import compare_spec
+from spec import build_spec, load_spec
+from spec.layers import registry
+
+CASES = [
+    ("ltfn6_convnet_he", defects.Defect("forward", "tf", "conv1", 1e-3)),
+    ("ltfn6_convnet_he", defects.Defect("forward", "torch", "pool1", 1e-3)),
+    ("ltfn6_convnet_he", defects.Defect("gradient", "tf", "conv1.kernel", 1e-3)),
+    ("ltfn6_convnet_he", defects.Defect("update", "torch", "conv1.kernel", 1e-3, step=defects.UPDATE_STEPS - 1)),
+    ("catsdogs_head_fc", defects.Defect("forward", "torch", "bn1", 1e-3)),
+    ("catsdogs_head_fc", defects.Defect("moving", "tf", "bn1", 1e-3)),
+    ("catsdogs_head_fc", defects.Defect("onnx", "torch", "", 1e-3)),
+    ("other_types", defects.Defect("forward", "tf", "stack", 1e-3)),
+    ("other_types", defects.Defect("forward", "torch", "pool_avg", 1e-3)),
+    ("other_types", defects.Defect("forward", "tf", "regroup", 1e-3)),
+]
+
+
+def _spec(name):
+    return build_spec(defects.EVERY_OTHER_TYPE, "defects") if name == "other_types" else load_spec(name)
+
+
+def test_the_matrix_injects_every_layer_type():
+    covered = {n.type for spec in defects.matrix_specs() for n in spec.nodes}
+    assert covered == set(registry()), sorted(set(registry()) - covered)
+
+
+@pytest.mark.parametrize("spec_id, defect", CASES, ids=lambda v: v if isinstance(v, str) else v.describe())
+def test_an_injected_float32_defect_fails_and_is_located(spec_id, defect):
+    spec = _spec(spec_id)
+    outcome = defects.run(spec, defect, defects.training_data(spec) if defect.kind == "update" else None)
+    assert outcome.verdict in ("fail", "float32-defect"), outcome
+    assert outcome.named == outcome.expected, outcome
+    assert outcome.caught
+
+
+@pytest.mark.parametrize("spec_id", ["ltfn6_convnet_he", "other_types"])
+def test_the_clean_twins_do_not_fail(spec_id):
+    result = compare_spec(_spec(spec_id), device="cpu")
+    assert not result.failed, [(c.name, c.note) for c in result.checks if c.failed]
+
+
+def test_an_injection_is_inert_in_float64():
+    """The float64 twins of a defective twin are exact: the proof holds, only float32 evidence catches it."""
+    from tf_impl.twin import TFTwin
+    from torch_impl.twin import TorchTwin
+
+    from crosscheck.compare import compare_twins
+
+    spec = load_spec("ltfn6_convnet_he")
+    d = defects.Defect("forward", "torch", "conv2", 1e-2)
+    result = compare_twins(spec, TFTwin(spec, "cpu"), defects.inject(TorchTwin(spec, "cpu"), d), batch=4)
+    logits = next(c for c in result.checks if c.name == "logits")
+    assert logits.verdict == "float32-defect" and logits.defect_in == ["torch"], logits.note
+    assert logits.float64_scaled < 1e-12 and logits.errors["torch"] > 1e3 * logits.sensitivity
