@@ -310,25 +310,27 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
         result.draws.append(_distances(run(rounding), origin))
         if k == 0:
             result.magnitudes = dict(rounding.magnitudes)
-    if fixed:
-        flips = {name: (ref, FLIP_RADIUS * seen.to(ref.dtype)) for name, (ref, seen) in deviations.items()}
-        del deviations
+    def count(method, a: dict, b: dict) -> int:
+        return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(twin64.model, n), a[n], b[n])
+                   for n in a)
+
+    flips = {name: (ref, FLIP_RADIUS * seen.to(ref.dtype)) for name, (ref, seen) in deviations.items()}
+    del deviations
+    if count("near_decisions", fixed, {n: r for n, (_, r) in flips.items()}):  # else no decision can flip
         result.flips = _distances(run(Rounding(spec, twin64, seed, draws, decisions=flips, keep_outputs=layers)), origin)
-        del flips
-    del held, fixed
+    del flips, held
     own = {}
     for fw, run32 in runs32.items():
         own[fw] = decision_inputs(spec, twin64, run32, x)
+        if count("decision_differences", own[fw], fixed) == 0:  # its decisions are the float64 run's
+            result.errors[fw] = _distances(run32, origin)
+            continue
         conditioned = run(Rounding(spec, twin64, seed, 0, size=0.0, decisions={n: (r, None) for n, r in own[fw].items()},
                                    keep_outputs=layers))
         result.errors[fw] = _distances(run32, conditioned)
     if len(own) == 2:
         a, b = own.values()
-        for node in spec.nodes:
-            if node.name in a:
-                layer = registry()[node.type]
-                result.decision_differences[node.name] = layer.decision_differences(node, getattr(twin64.model, node.name),
-                                                                                    a[node.name], b[node.name])
+        result.decision_differences = {n: count("decision_differences", {n: a[n]}, {n: b[n]}) for n in a}
     return result
 
 

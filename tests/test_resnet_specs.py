@@ -51,7 +51,7 @@ def test_resnet_forward_conformance(spec_id):
     spec = load_spec(spec_id)
     twins32 = {"tf": TFTwin(spec, "cpu"), "torch": TorchTwin(spec, "cpu")}
     twins64, _ = float64_twins(twins32["tf"], twins32["torch"])
-    weights = conformance_weights(spec, twins64["tf"], 0, 2)
+    weights, origin = conformance_weights(spec, twins64["tf"], 0, 2)
     x, labels = make_batch(spec, 2, 0)
     ev = gather(spec, twins32, twins64, weights, x, labels, grads=False)
     out_pt = ev.f32["torch"]["logits"]
@@ -66,7 +66,7 @@ def test_resnet_forward_conformance(spec_id):
     failed = [(c.name, c.verdict, c.note) for c in checks if c.failed]
     assert not failed, failed
     assert all(c.float64_scaled < 1e-12 for c in checks)
-    print(spec_id, {v: sum(c.verdict == v for c in checks) for v in ("pass", "float32-limited")},
+    print(spec_id, origin, {v: sum(c.verdict == v for c in checks) for v in ("pass", "float32-limited")},
           f"logits {checks[0].verdict} {checks[0].note}")
 
 

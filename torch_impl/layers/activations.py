@@ -20,6 +20,9 @@ class ReLU(TorchLayer):
     def decision_differences(self, node, module, reference_a, reference_b):
         return int(((reference_a > 0) != (reference_b > 0)).sum())
 
+    def near_decisions(self, node, module, reference, radius):
+        return int((reference.abs() < radius).sum())
+
 
 @register
 class Sigmoid(TorchLayer):

@@ -62,6 +62,10 @@ class TorchLayer:
         """How many of this layer's decisions the two reference inputs make differently."""
         raise NotImplementedError(f"{node.type} is not piecewise")
 
+    def near_decisions(self, node, module, reference, radius) -> int:
+        """How many of the reference's decisions are within `radius` of going the other way."""
+        raise NotImplementedError(f"{node.type} is not piecewise")
+
     def state_magnitudes(self, node, module, inputs) -> dict:
         """Σ|terms| of each state parameter a training-mode forward updates (canonical name → array)."""
         return {}

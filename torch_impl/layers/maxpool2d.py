@@ -57,3 +57,6 @@ class MaxPool2D(TorchLayer):
 
     def decision_differences(self, node, module, reference_a, reference_b):
         return int((self._winners(module, reference_a, None) != self._winners(module, reference_b, None)).sum())
+
+    def near_decisions(self, node, module, reference, radius):
+        return int((self._winners(module, reference, radius) != self._winners(module, reference, None)).sum())
