@@ -79,7 +79,7 @@ def schedule(spec: Spec, data_size: int, steps: int | None = None, epochs: int |
              batch_size: int | None = None) -> tuple[int, int]:
     """(batch size, total steps): explicit arguments first, then the spec's `training` section
     (`steps` wins over `epochs`), then Keras' default batch size 32 and one epoch."""
-    t = spec.raw.get("training", {})
+    t = spec.training
     bs = batch_size or t.get("batch_size", 32)
     if steps is None and epochs is None:
         steps, epochs = t.get("steps"), t.get("epochs", 1)

@@ -3,7 +3,7 @@ import ast
 
 import pytest
 
-from crosscheck.commands.generate import committed_path, sources
+from crosscheck.generation import committed_path, sources
 from spec import load_spec, spec_ids
 
 

@@ -99,3 +99,15 @@ def test_missing_file_is_a_clean_error():
     with pytest.raises(SpecError) as err:
         load_spec("/nonexistent/spec.json")
     assert "cannot read spec" in str(err.value)
+
+
+def test_committed_json_schema_is_current():
+    """spec/spec.schema.json, which every spec names in `$schema` (editors validate with it), is
+    what `crosscheck schema` prints; `crosscheck schema --update` rewrites it."""
+    import json
+    from pathlib import Path
+
+    from spec.schema import schema
+
+    committed = json.loads((Path(__file__).resolve().parents[1] / "spec" / "spec.schema.json").read_text())
+    assert committed == schema(), "stale: run `crosscheck schema --update`"

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from crosscheck.loading import module_from_source
+from spec.emitted import module_from_source
 from spec import Spec
 
 from .codegen import generate

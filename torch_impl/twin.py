@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from crosscheck.loading import module_from_source
+from spec.emitted import module_from_source
 from spec import Spec
 
 from .codegen import generate

@@ -1,6 +1,7 @@
 """crosscheck generate: emit a twin's source (stdout, a folder, or the packages' generated/)."""
 from pathlib import Path
 
+from crosscheck.generation import committed_path, sources
 from spec.atomic import write_text_atomic
 
 from .common import load_specs
@@ -16,24 +17,6 @@ def add_arguments(parser):
     parser.add_argument("--out", type=Path, help="write <out>/<id>_<framework>.py instead of printing")
     parser.add_argument("--update", action="store_true",
                         help="rewrite the committed sources in tf_impl/generated and torch_impl/generated")
-
-
-def sources(spec, framework: str) -> dict[str, str]:
-    out = {}
-    if framework in ("tf", "both"):
-        from tf_impl.codegen import generate
-
-        out["tf"] = generate(spec)
-    if framework in ("torch", "both"):
-        from torch_impl.codegen import generate
-
-        out["torch"] = generate(spec)
-    return out
-
-
-def committed_path(spec_id: str, framework: str) -> Path:
-    pkg = {"tf": "tf_impl", "torch": "torch_impl"}[framework]
-    return Path(__file__).resolve().parents[2] / pkg / "generated" / f"{spec_id}.py"
 
 
 def run(args) -> int:

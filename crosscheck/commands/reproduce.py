@@ -61,7 +61,7 @@ def run(args) -> int:
         for fw in frameworks:
             if args.skip_done and fw in done.get(spec.id, {}):
                 continue
-            scale = spec.raw.get("data", {}).get("scale", "unit")
+            scale = spec.data.get("scale", "unit")
             if scale not in data_cache:
                 data_cache[scale] = load_data(spec, args.data)
             data = data_cache[scale]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,7 +33,6 @@ class Invalid:
     input_shape: tuple
     field: str  # the JSON path the error must name, e.g. "layers[0].filters"
     message: str = ""  # a fragment the message must contain
-    extra: dict = field(default_factory=dict)
 
 
 def _modules():
