@@ -155,10 +155,16 @@ class Rounding:
         return self.noise(grad) * size * self._reduction(node, param)
 
     def state(self, node, param: str, value: np.ndarray) -> np.ndarray:
-        m = self.recs.get(node.name, {}).get("state_terms", {}).get(param)
-        if m is not None:
-            self.magnitudes.setdefault(f"train:{node.name}.{param}", float(np.max(m, initial=0.0)))
-        return value * (1 + self.rng.uniform(-self.size, self.size, np.shape(value)))
+        """A moving statistic after a training-mode forward: a sum of its terms over the batch and
+        positions, rounded as such (√(n/8), as a plain-sum gradient)."""
+        rec = self.recs.get(node.name, {})
+        m = rec.get("state_terms", {}).get(param)
+        if m is None:
+            return value * (1 + self.rng.uniform(-self.size, self.size, np.shape(value)))
+        self.magnitudes.setdefault(f"train:{node.name}.{param}", float(np.max(m, initial=0.0)))
+        n = rec.get("state_summed", 1.0) / max(1, np.size(m))
+        size = np.maximum(np.abs(value), m) * max(1.0, float(np.sqrt(n / 8)))
+        return value + self.rng.uniform(-self.size, self.size, np.shape(value)) * size
 
     def layer_outputs(self) -> dict[str, np.ndarray]:
         return {n.name: activation_to_logical(self.recs[n.name]["y"].cpu().numpy(), n.out_shape)
@@ -183,7 +189,8 @@ class Rounding:
         def hook(module, inputs):
             if self._terms_pass:
                 return None
-            rec = self.recs[node.name] = {"state_terms": layer.state_magnitudes(node, module, inputs)}
+            rec = self.recs[node.name] = {"state_terms": layer.state_magnitudes(node, module, inputs),
+                                          "state_summed": inputs[0].numel()}
             if node.layer_type.piecewise and self.record_decisions:
                 rec["decision_input"] = inputs[0].detach()
             if node.name in self.deviations:
