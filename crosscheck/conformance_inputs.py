@@ -41,12 +41,15 @@ def has_batchnorm(spec: Spec) -> bool:
     return any(n.layer_type.non_trainable_params for n in spec.nodes)
 
 
-def calibrated_batchnorm(tf_twin, weights: dict, x: np.ndarray) -> dict:
-    """`weights` with every batchnorm's moving statistics set to the statistics of its input over `x`."""
-    tf_twin.set_weights(weights)
+def calibrated_batchnorm(twin, weights: dict, x: np.ndarray) -> dict:
+    """`weights` with every batchnorm's moving statistics set to the mean and biased variance of
+    its input over `x` (per channel, in float64, kept as float32 like every weight)."""
+    twin.set_weights(weights)
     out = dict(weights)
-    for name, (mean, var) in tf_twin.batchnorm_input_statistics(x).items():
-        out[f"{name}.moving_mean"], out[f"{name}.moving_variance"] = mean, var
+    for name, a in twin.batchnorm_inputs(x).items():
+        a = np.asarray(a, np.float64)
+        axes = tuple(range(a.ndim - 1))
+        out[f"{name}.moving_mean"], out[f"{name}.moving_variance"] = a.mean(axes).astype(np.float32), a.var(axes).astype(np.float32)
     return out
 
 

@@ -134,11 +134,11 @@ def _add_to_parameter(twin, defect: Defect) -> None:
     if twin.framework == "torch":
         import torch
 
-        p = twin._params[defect.target]
+        p = twin.trainable_parameters()[tuple(defect.target.split("."))]
         with torch.no_grad():
             p.add_(torch.from_numpy(added(p.detach().cpu().numpy(), defect.eps) - p.detach().cpu().numpy()).to(p.device))
         return
-    var = next(v for v in twin.model.trainable_variables if twin._canonical_key(v) == defect.target)
+    var = twin.trainable_parameters()[tuple(defect.target.split("."))]
     var.assign_add(_tf_delta(var, defect.eps))
 
 

@@ -136,10 +136,9 @@ class TFTwin:
             out[key] = registry()[self.spec.node(layer).type].from_native(self.spec.node(layer), param, np.asarray(g))
         return float(loss), out
 
-    def batchnorm_input_statistics(self, x: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Per batchnorm layer, the mean and biased variance of its input over `x` (per channel),
-        in a pass where every batchnorm, frozen ones too, normalises with batch statistics.
-        The model's weights are left as they were."""
+    def batchnorm_inputs(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Per batchnorm layer, its input (logical layout) in a pass where every batchnorm, frozen
+        ones too, normalises with batch statistics. The model's weights are left as they were."""
         saved = self.get_weights()
         bns = [n for n in self.spec.nodes if n.type == "batchnorm"]
         frozen = [self.model.get_layer(n.name) for n in bns if not self.model.get_layer(n.name).trainable]
@@ -152,12 +151,7 @@ class TFTwin:
                 layer.trainable = False
             self.set_weights(saved)
         outs[self.spec.input_name] = x
-        stats = {}
-        for n in bns:
-            a = outs[n.inputs[0]].astype(np.float64)
-            axes = tuple(range(a.ndim - 1))
-            stats[n.name] = (a.mean(axes).astype(np.float32), a.var(axes).astype(np.float32))
-        return stats
+        return {n.name: outs[n.inputs[0]] for n in bns}
 
     def intermediates(self, x: np.ndarray, training: bool = False, names=None) -> dict[str, np.ndarray]:
         """Output of every spec layer (or of those `names`), in the logical (channels-last) layout."""
@@ -211,6 +205,10 @@ class TFTwin:
             return self.module.loss_fn(labels, outputs), tf.argmax(outputs, axis=-1)
 
         self._step, self._evaluate = step, evaluate
+
+    def trainable_parameters(self) -> dict:
+        """(layer name, canonical param) → the trainable `tf.Variable` (after `start_training`)."""
+        return {tuple(self._canonical_key(v).split(".")): v for v in self.model.trainable_variables}
 
     def train_step(self, x, labels, masks: dict[str, np.ndarray] | None = None) -> float:
         """One optimiser step on a batch (device tensors); the loss before the update."""

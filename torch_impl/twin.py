@@ -100,6 +100,28 @@ class TorchTwin:
         self.model.zero_grad(set_to_none=True)  # the arrays above are copies; a ResNet50's .grad is 100-200 MB
         return float(loss.detach()), grads
 
+    def batchnorm_inputs(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Per batchnorm layer, its input (logical layout) in a pass where every batchnorm, frozen
+        ones too, normalises with batch statistics. The model's weights are left as they were."""
+        saved = self.get_weights()
+        bns = [n for n in self.spec.nodes if n.type == "batchnorm"]
+        inputs, handles = {}, []
+        for n in bns:
+            def hook(_m, args, node=n):
+                inputs[node.name] = activation_to_logical(args[0].detach().cpu().numpy(), node.in_shapes[0])
+            handles.append(getattr(self.model, n.name).register_forward_pre_hook(hook))
+        try:
+            self.model.train(True)
+            for n in bns:  # the generated train() keeps frozen ones in eval: not for this pass
+                getattr(self.model, n.name).train(True)
+            with torch.no_grad():
+                self.model(self._tensor(x))
+        finally:
+            for h in handles:
+                h.remove()
+            self.set_weights(saved)
+        return inputs
+
     def intermediates(self, x: np.ndarray, training: bool = False, names=None) -> dict[str, np.ndarray]:
         """Output of every spec layer (or of those `names`; forward hooks), moved to the logical layout."""
         outs, handles = {}, []
