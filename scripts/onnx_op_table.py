@@ -29,14 +29,13 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from cases import all_cases  # noqa: E402
+from cases import all_cases, raw_spec  # noqa: E402
 from crosscheck import environment  # noqa: E402
 from crosscheck.conformance_inputs import make_batch  # noqa: E402
 from crosscheck.onnx_export import DEFAULT_OPSET, export_model, make_twin, run_session, session  # noqa: E402
 from crosscheck.tolerance import TOL_OUTPUT, compare_arrays  # noqa: E402
 from spec import build_spec, init_weights  # noqa: E402
 from spec.atomic import write_text_atomic  # noqa: E402
-from test_layers import one_layer_spec  # noqa: E402
 
 MIN_OPSET = 7  # the oldest opset ONNX Runtime 1.32 still runs
 EXPORTERS = {"tf": "tf2onnx", "torch": "torch.onnx (dynamo)"}
@@ -94,7 +93,7 @@ def main(argv=None) -> int:
     by_type = defaultdict(list)
     for case in all_cases():
         if not args.types or case.layer["type"] in args.types:
-            spec = build_spec(one_layer_spec(case.layer, case.input_shape), f"case {case.name}")
+            spec = build_spec(raw_spec(case), f"case {case.name}")
             by_type[case.layer["type"]].append((spec, nonzero_weights(spec)))
 
     rows = []

@@ -18,11 +18,18 @@ with `@register`. The class is the contract both backends translate:
 * `piecewise`: the output is continuous but the gradient jumps at a decision (ReLU at 0, the
   max-pool winner): float32 rounding can flip a decision whose margin is within rounding;
 * `exact`: the layer only moves, selects or zeroes values (flatten, ReLU, max pooling): float32
-  computes its output, and its gradient, without rounding.
+  computes its output, and its gradient, without rounding;
+* `reference`: the maths of the docstring in numpy float64, a third opinion next to the two twins
+  (`spec.reference` runs a whole spec with it);
+* `example`: one valid configuration and an input shape it accepts, chosen to exercise the
+  type's trickiest convention where that is cheap (`spec.reference.one_layer_spec` makes a spec
+  of it).
 """
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 Shape = tuple[int, ...]
 
@@ -47,6 +54,8 @@ class LayerType:
     sum_of_products: bool = False
     piecewise: bool = False
     exact: bool = False
+    # (fields of a layer of this type without name/type, input shape without the batch dimension)
+    example: tuple[dict, Shape]
 
     def with_defaults(self, cfg: dict) -> dict:
         """The layer's fields with every default filled in."""
@@ -64,6 +73,20 @@ class LayerType:
     def active_params(self, cfg: dict) -> tuple[str, ...]:
         """Parameters this configuration has (e.g. no `bias` when `use_bias` is false)."""
         return self.params
+
+    def reference(self, cfg: dict, inputs: list[np.ndarray], params: dict[str, np.ndarray],
+                  training: bool = False) -> np.ndarray:
+        """The layer's output, in numpy float64: exactly the maths of the type's module docstring and
+        `spec/SEMANTICS.md`, independent of either framework.
+
+        `cfg` has every default filled in (`with_defaults`); `inputs` are float64 arrays in the
+        spec's logical layout with the batch dimension first (NHWC for images), one per input;
+        `params` are float64 arrays in the canonical layouts of `spec.weights` (conv kernel
+        (kh, kw, in, out), dense kernel (in, out)), keyed by parameter name, only the active ones.
+        `training` selects the training-mode maths where the type has one (batchnorm: the batch's
+        statistics); a frozen layer's caller passes False.
+        """
+        raise NotImplementedError(f"layer type {self.type!r} has no numpy reference")
 
 
 _REGISTRY: dict[str, LayerType] = {}
@@ -96,6 +119,11 @@ PADDING = {"enum": ["same", "valid"]}
 
 def pair(v) -> tuple[int, int]:
     return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def batched_axis(axis: int) -> int:
+    """A spec axis (batch excluded, may be negative) as an axis of the batched array."""
+    return axis + 1 if axis >= 0 else axis
 
 
 def expect_rank(in_shape: Shape, rank: int, what: str) -> None:

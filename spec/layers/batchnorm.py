@@ -13,6 +13,8 @@ Defaults (Keras): momentum 0.99, epsilon 1e-3. Input rank 1 (C,) or 3 (H, W, C).
 Canonical weights: `gamma`, `beta`, `moving_mean`, `moving_variance`, all (C,); the last two are
 state, not learned (non-trainable; never a gradient). Initial values: ones, zeros, zeros, ones.
 """
+import numpy as np
+
 from .base import LayerType, ShapeError, register
 
 
@@ -26,6 +28,8 @@ class BatchNorm(LayerType):
     defaults = {"momentum": 0.99, "epsilon": 1e-3}
     params = ("gamma", "beta", "moving_mean", "moving_variance")
     non_trainable_params = ("moving_mean", "moving_variance")
+    # An image input: per-channel statistics over the batch, H and W.
+    example = ({}, (3, 3, 2))
     _INIT = {"gamma": "ones", "beta": "zeros", "moving_mean": "zeros", "moving_variance": "ones"}
 
     def output_shape(self, cfg, in_shapes):
@@ -38,3 +42,12 @@ class BatchNorm(LayerType):
 
     def default_init(self, param):
         return {"type": self._INIT[param]}
+
+    def reference(self, cfg, inputs, params, training=False):
+        x = inputs[0]
+        if training:
+            over = tuple(range(x.ndim - 1))  # every axis but the channels
+            mean, var = x.mean(axis=over), x.var(axis=over)  # np.var divides by N: the biased variance
+        else:
+            mean, var = params["moving_mean"], params["moving_variance"]
+        return (x - mean) / np.sqrt(var + cfg["epsilon"]) * params["gamma"] + params["beta"]

@@ -1,6 +1,8 @@
 """concat: join two or more inputs along `axis` (logical layout, batch excluded: 0 is H of an
 (H, W, C) tensor; default -1 = channels); all other dimensions must match."""
-from .base import LayerType, ShapeError, register
+import numpy as np
+
+from .base import LayerType, ShapeError, batched_axis, register
 
 
 @register
@@ -10,6 +12,8 @@ class Concat(LayerType):
     properties = {"axis": {"type": "integer"}}
     defaults = {"axis": -1}
     exact = True
+    # Along H, not the default channels axis: the spec axis excludes the batch dimension.
+    example = ({"axis": 0}, (3, 4, 2))
 
     def output_shape(self, cfg, in_shapes):
         rank = len(in_shapes[0])
@@ -21,3 +25,6 @@ class Concat(LayerType):
             if len(s) != rank or any(a != b for i, (a, b) in enumerate(zip(s, in_shapes[0])) if i != axis):
                 raise ShapeError("inputs", f"concat on axis {cfg['axis']} needs matching shapes, got {[list(s) for s in in_shapes]}")
         return tuple(sum(s[axis] for s in in_shapes) if i == axis else d for i, d in enumerate(in_shapes[0]))
+
+    def reference(self, cfg, inputs, params, training=False):
+        return np.concatenate(inputs, axis=batched_axis(cfg["axis"]))

@@ -6,7 +6,10 @@ Canonical weights: `kernel` (kh, kw, in, out) = Keras' HWIO; PyTorch's `weight` 
 (out, in, kh, kw) = kernel.transpose(3, 2, 0, 1). `bias` (out,).
 Default init (Keras): kernel glorot_uniform, bias zeros.
 """
+import numpy as np
+
 from ..padding import output_size
+from ._windows import offset_views
 from .base import INT_OR_PAIR, PADDING, POSITIVE_INT, LayerType, ShapeError, expect_rank, pair, register
 
 
@@ -24,6 +27,8 @@ class Conv2D(LayerType):
     required = ("filters", "kernel_size")
     defaults = {"strides": 1, "padding": "valid", "use_bias": True}
     params = ("kernel", "bias")
+    # SAME stride 2 on an even input: the total padding is odd, its extra row/column bottom/right.
+    example = ({"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, (8, 8, 2))
 
     def output_shape(self, cfg, in_shapes):
         expect_rank(in_shapes[0], 3, "conv2d")
@@ -46,3 +51,9 @@ class Conv2D(LayerType):
 
     def default_init(self, param):
         return {"type": "glorot_uniform"} if param == "kernel" else {"type": "zeros"}
+
+    def reference(self, cfg, inputs, params, training=False):
+        kernel = params["kernel"]
+        out = sum(np.tensordot(v, kernel[i, j], axes=([3], [0]))  # (N, OH, OW, in) · (in, out)
+                  for i, j, v in offset_views(inputs[0], cfg["kernel_size"], cfg["strides"], cfg["padding"], fill=0.0))
+        return out + params["bias"] if cfg["use_bias"] else out

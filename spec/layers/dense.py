@@ -15,6 +15,7 @@ class Dense(LayerType):
     required = ("units",)
     defaults = {"use_bias": True}
     params = ("kernel", "bias")
+    example = ({"units": 3}, (5,))
 
     def output_shape(self, cfg, in_shapes):
         expect_rank(in_shapes[0], 1, "dense")
@@ -31,3 +32,7 @@ class Dense(LayerType):
 
     def default_init(self, param):
         return {"type": "glorot_uniform"} if param == "kernel" else {"type": "zeros"}
+
+    def reference(self, cfg, inputs, params, training=False):
+        out = inputs[0] @ params["kernel"]
+        return out + params["bias"] if cfg["use_bias"] else out

@@ -8,6 +8,13 @@ class Dropout(LayerType):
     type = "dropout"
     properties = {"rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}}
     required = ("rate",)
+    example = ({"rate": 0.5}, (6,))
 
     def output_shape(self, cfg, in_shapes):
         return in_shapes[0]
+
+    def reference(self, cfg, inputs, params, training=False):
+        # Identity in inference. A training mask is random: the identity is its expected output, and
+        # its exact output at rate 0, the only rate training-mode comparisons run
+        # (crosscheck.conformance_inputs.dropout_free).
+        return inputs[0]

@@ -17,6 +17,8 @@ class Reshape(LayerType):
         }
     }
     required = ("target_shape",)
+    # From an image, with a -1: row-major over (H, W, C), the size of -1 inferred.
+    example = ({"target_shape": [4, -1]}, (2, 3, 4))
 
     def output_shape(self, cfg, in_shapes):
         target = list(cfg["target_shape"])
@@ -31,3 +33,6 @@ class Reshape(LayerType):
         elif known != size:
             raise ShapeError("target_shape", f"cannot reshape {list(in_shapes[0])} ({size} values) to {target}")
         return tuple(target)
+
+    def reference(self, cfg, inputs, params, training=False):
+        return inputs[0].reshape(len(inputs[0]), *cfg["target_shape"])  # numpy's row-major order

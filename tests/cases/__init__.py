@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spec.reference import one_layer_spec
+
 
 @dataclass
 class Case:
@@ -33,6 +35,11 @@ class Invalid:
     input_shape: tuple
     field: str  # the JSON path the error must name, e.g. "layers[0].filters"
     message: str = ""  # a fragment the message must contain
+
+
+def raw_spec(case: Case | Invalid) -> dict:
+    """The one-layer spec of a case (`spec.reference.one_layer_spec`)."""
+    return one_layer_spec(case.layer["type"], {k: v for k, v in case.layer.items() if k != "type"}, case.input_shape)
 
 
 def _modules():
