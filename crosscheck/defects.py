@@ -242,38 +242,25 @@ def run(spec, defect: Defect, data=None, seed: int = 0, device: str = "cpu") -> 
                    time.perf_counter() - start)
 
 
-# The matrix's specs (the issue's four) and one spec holding the layer types none of them has,
-# so that every registered type's forward output is injected somewhere.
+# The matrix's specs: the four the issue names, and one spec of each layer type none of them has,
+# built from that type's own `example` (spec/layers), so that a new type joins the matrix by itself.
 MATRIX_SPECS = ("ltfn6_convnet_he", "cifar10_colab", "catsdogs_head_fc", "resnet50_transfer")
-EVERY_OTHER_TYPE = {
-    "id": "defect_matrix_other_types",
-    "input": {"name": "pixels", "shape": [8, 8, 2]},
-    "layers": [
-        {"name": "conv_s2", "type": "conv2d", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"},
-        {"name": "norm", "type": "batchnorm"},
-        {"name": "act_a", "type": "tanh"},
-        {"name": "pool_avg", "type": "avgpool2d", "pool_size": 3, "strides": 2, "padding": "same", "inputs": ["pixels"]},
-        {"name": "proj", "type": "conv2d", "filters": 4, "kernel_size": 1},
-        {"name": "act_b", "type": "sigmoid"},
-        {"name": "merge", "type": "add", "inputs": ["act_a", "act_b"]},
-        {"name": "stack", "type": "concat", "inputs": ["merge", "pool_avg"]},
-        {"name": "padded", "type": "zeropad2d", "padding": [[0, 1], [1, 0]]},
-        {"name": "pool_max", "type": "maxpool2d", "pool_size": 3, "strides": 2, "padding": "same"},
-        {"name": "gap", "type": "global_avgpool2d"},
-        {"name": "regroup", "type": "reshape", "target_shape": [9, 6], "inputs": ["pool_max"]},
-        {"name": "flat", "type": "flatten"},
-        {"name": "both", "type": "concat", "inputs": ["flat", "gap"]},
-        {"name": "scores", "type": "dense", "units": 5},
-    ],
-    "loss": {"type": "softmax_cross_entropy"},
-    "optimizer": {"type": "sgd", "learning_rate": 0.01},
-}
 
 
 def matrix_specs():
     from spec import build_spec, load_spec
+    from spec.layers import registry
+    from spec.reference import one_layer_spec
 
-    return [load_spec(s) for s in MATRIX_SPECS] + [build_spec(EVERY_OTHER_TYPE, "crosscheck/defects.py")]
+    specs = [load_spec(s) for s in MATRIX_SPECS]
+    covered = {n.type for s in specs for n in s.nodes}
+    for name, layer_type in sorted(registry().items()):
+        if name not in covered:
+            fields, shape = layer_type.example
+            raw = {**one_layer_spec(name, fields, shape), "id": f"example_{name}",
+                   "optimizer": {"type": "sgd", "learning_rate": 0.01}}
+            specs.append(build_spec(raw, f"spec/layers ({name} example)"))
+    return specs
 
 
 def training_data(spec):
