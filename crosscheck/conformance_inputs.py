@@ -82,11 +82,12 @@ def has_training_mode(spec: Spec) -> bool:
 def dropout_free(spec: Spec) -> Spec | None:
     """The spec with every dropout rate 0 (training-mode checks: each framework would draw its own
     masks), or None when it has no active dropout."""
-    if not any(n.type == "dropout" and n.cfg["rate"] > 0 for n in spec.nodes):
+    masked = {n.name for n in spec.nodes if n.layer_type.random_mask and n.cfg["rate"] > 0}
+    if not masked:
         return None
     raw = copy.deepcopy(spec.flat_raw)
     for layer in raw["layers"]:
-        if layer["type"] == "dropout":
+        if layer["name"] in masked:
             layer["rate"] = 0
     return build_spec(raw, spec.source)
 

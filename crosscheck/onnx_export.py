@@ -45,7 +45,7 @@ def class_probabilities(spec: Spec, outputs: np.ndarray) -> np.ndarray:
     if loss.get("type") == "binary_cross_entropy":
         p = expit(out) if loss.get("from_logits", False) else out
         return np.concatenate([1 - p, p], axis=1) if p.shape[1] == 1 else p
-    already = (spec.node(spec.output).type == "softmax"
+    already = (spec.node(spec.output).layer_type.probabilities
                or loss.get("type") == "clipped_cross_entropy"
                or (loss.get("type") == "softmax_cross_entropy" and not loss.get("from_logits", True)))
     return out if already else softmax(out, axis=1)

@@ -67,7 +67,7 @@ def dropout_masks(spec: Spec, seed: int, step: int, batch: int) -> dict[str, np.
     numpy with seed (seed, step, crc32(layer name)), in the layer's logical (NHWC) shape."""
     masks = {}
     for node in spec.nodes:
-        if node.type == "dropout":
+        if node.layer_type.random_mask:
             rate = node.cfg["rate"]
             rng = np.random.default_rng([seed, step, zlib.crc32(node.name.encode())])
             keep = rng.random((batch, *node.out_shape), dtype=np.float32) >= rate

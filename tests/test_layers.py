@@ -75,6 +75,21 @@ def test_every_layer_type_has_both_translations_and_a_case_table():
     assert not missing, f"layer types without conformance cases: {sorted(missing)}"
 
 
+@pytest.mark.parametrize("layer_type", sorted(spec_registry()))
+def test_a_layer_type_is_four_files(layer_type):
+    """spec/layers/<type>.py, tf_impl/layers/<type>.py, torch_impl/layers/<type>.py and
+    tests/cases/<type>.py, each holding that type and only what is about it: adding a type touches
+    these four files and nothing else (the README's promise)."""
+    import importlib
+
+    for registry, package in ((spec_registry, "spec.layers"), (tf_registry, "tf_impl.layers"), (torch_registry, "torch_impl.layers")):
+        assert type(registry()[layer_type]).__module__ == f"{package}.{layer_type}", (package, layer_type)
+    cases = importlib.import_module(f"cases.{layer_type}")
+    assert cases.CASES, f"tests/cases/{layer_type}.py has no cases"
+    stray = {c.name for c in (*cases.CASES, *getattr(cases, "INVALID", [])) if c.layer["type"] != layer_type}
+    assert not stray, f"tests/cases/{layer_type}.py holds cases of other types: {sorted(stray)}"
+
+
 @pytest.mark.parametrize("case", all_cases(), ids=lambda c: c.name)
 def test_layer_case(case: Case):
     spec = build_spec(raw_spec(case))

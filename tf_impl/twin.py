@@ -140,7 +140,7 @@ class TFTwin:
         """Per batchnorm layer, its input (logical layout) in a pass where every batchnorm, frozen
         ones too, normalises with batch statistics. The model's weights are left as they were."""
         saved = self.get_weights()
-        bns = [n for n in self.spec.nodes if n.type == "batchnorm"]
+        bns = [n for n in self.spec.nodes if n.layer_type.non_trainable_params]  # moving statistics
         frozen = [self.model.get_layer(n.name) for n in bns if not self.model.get_layer(n.name).trainable]
         for layer in frozen:
             layer.trainable = True
@@ -183,7 +183,7 @@ class TFTwin:
             self._masks = {}
             if neutral_dropout:
                 for node in self.spec.nodes:
-                    if node.type == "dropout":
+                    if node.layer_type.random_mask:
                         mask = tf.Variable(tf.zeros([0], self.dtype), shape=tf.TensorShape(None), trainable=False)
                         self._masks[node.name] = mask
                         self.model.get_layer(node.name).call = (

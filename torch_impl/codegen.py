@@ -1,7 +1,7 @@
 """Spec → the source of an `nn.Module` (channels last at its boundary, NCHW inside), plus its loss.
 
 The emitted module defines the model class, `build_model()` and `loss_fn(labels, outputs)`; the
-helper classes it needs are pasted in from `torch_impl.modules`, so it imports nothing from this
+helper classes it needs are pasted in from the layer types' modules, so it imports nothing from this
 project. `crosscheck` runs exactly this source (see `torch_impl.twin`).
 """
 from __future__ import annotations

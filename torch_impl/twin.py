@@ -104,7 +104,7 @@ class TorchTwin:
         """Per batchnorm layer, its input (logical layout) in a pass where every batchnorm, frozen
         ones too, normalises with batch statistics. The model's weights are left as they were."""
         saved = self.get_weights()
-        bns = [n for n in self.spec.nodes if n.type == "batchnorm"]
+        bns = [n for n in self.spec.nodes if n.layer_type.non_trainable_params]  # moving statistics
         inputs, handles = {}, []
         for n in bns:
             def hook(_m, args, node=n):
@@ -159,7 +159,7 @@ class TorchTwin:
         self._masks: dict[str, torch.Tensor] = {}
         if neutral_dropout:
             for node in self.spec.nodes:
-                if node.type == "dropout":
+                if node.layer_type.random_mask:
                     getattr(self.model, node.name).register_forward_hook(
                         lambda _m, inputs, _out, name=node.name: inputs[0] * self._masks[name] if _m.training else _out)
 

@@ -19,6 +19,10 @@ with `@register`. The class is the contract both backends translate:
   max-pool winner): float32 rounding can flip a decision whose margin is within rounding;
 * `exact`: the layer only moves, selects or zeroes values (flatten, ReLU, max pooling): float32
   computes its output, and its gradient, without rounding;
+* `random_mask`: in training the layer multiplies by a random keep-mask (probability 1 − `rate`,
+  kept values scaled by 1/(1 − rate)): conformance runs feed both twins the same masks, and
+  training-mode checks run the spec with every `rate` 0;
+* `probabilities`: as the model's output layer, its output is class probabilities (softmax);
 * `reference`: the maths of the docstring in numpy float64, a third opinion next to the two twins
   (`spec.reference` runs a whole spec with it);
 * `example`: one valid configuration and an input shape it accepts, chosen to exercise the
@@ -54,6 +58,8 @@ class LayerType:
     sum_of_products: bool = False
     piecewise: bool = False
     exact: bool = False
+    random_mask: bool = False
+    probabilities: bool = False
     # (fields of a layer of this type without name/type, input shape without the batch dimension)
     example: tuple[dict, Shape]
 

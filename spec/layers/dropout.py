@@ -6,6 +6,7 @@ from .base import LayerType, register
 @register
 class Dropout(LayerType):
     type = "dropout"
+    random_mask = True
     properties = {"rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}}
     required = ("rate",)
     example = ({"rate": 0.5}, (6,))

@@ -1,14 +1,25 @@
 """add → `Add` (left-to-right sum, as Keras)."""
-from ..modules import Add as AddModule
+from torch import nn
+
 from .base import TorchLayer, register
 
 
+class Add(nn.Module):
+    """Element-wise sum, left to right (the order Keras' Add uses)."""
+
+    def forward(self, *xs):
+        out = xs[0]
+        for x in xs[1:]:
+            out = out + x
+        return out
+
+
 @register
-class Add(TorchLayer):
+class AddTranslation(TorchLayer):
     type = "add"
 
     def helpers(self, node):
-        return [AddModule]
+        return [Add]
 
     def constructor(self, node):
         return "Add()"

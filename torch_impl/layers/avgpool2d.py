@@ -1,11 +1,27 @@
 """avgpool2d → `nn.AvgPool2d`; TF SAME excludes padded cells from the mean, which
 `count_include_pad=False` does for symmetric pads and `AvgPool2dSame` for TF's uneven split."""
+import torch
+import torch.nn.functional as F
+from torch import nn
+
 from spec.layers.base import pair
 
-from ..modules import AvgPool2dSame
+from ._spatial import pool_args, spatial_pads, symmetric
 from .base import TorchLayer, register
-from .conv2d import spatial_pads, symmetric
-from .maxpool2d import pool_args
+
+
+class AvgPool2dSame(nn.Module):
+    """Average pooling with TensorFlow's SAME padding: asymmetric pads, padded cells not counted."""
+
+    def __init__(self, kernel_size, stride, pads):
+        super().__init__()
+        self.kernel_size, self.stride, self.pads = kernel_size, stride, tuple(pads)  # (left, right, top, bottom)
+
+    def forward(self, x):
+        total = F.avg_pool2d(F.pad(x, self.pads), self.kernel_size, self.stride)
+        ones = torch.ones_like(x[:1, :1])
+        count = F.avg_pool2d(F.pad(ones, self.pads), self.kernel_size, self.stride)
+        return total / count
 
 
 @register

@@ -5,7 +5,7 @@ A `TorchLayer` says, for one spec node:
   layer, so a forward hook on it sees the layer's output);
 * `pre_modules(node)`: extra modules applied before it (e.g. TF-style asymmetric padding), as
   (attribute suffix, constructor) pairs;
-* `helpers(node)`: classes from `torch_impl.modules` the emitted file must include;
+* `helpers(node)`: the classes (defined in the type's own module) the emitted file must include;
 * `native_names`: canonical parameter name → torch attribute (`kernel` → `weight`), and
   `to_native` / `from_native` for the layout of each parameter;
 * `term_function(node, module, inputs)`: for the float32 sensitivity model

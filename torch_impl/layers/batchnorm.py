@@ -4,8 +4,36 @@ keeps the spec's (Keras') biased moving variance; torch `momentum` = 1 − the s
 Parameters and buffers are `nn.BatchNorm*`'s: `weight` = gamma, `bias` = beta, `running_mean`,
 `running_var`. A frozen layer is kept in eval mode by the generated model's `train()`.
 """
-from ..modules import BatchNorm1dKeras, BatchNorm2dKeras, KerasMovingStats
+import torch
+import torch.nn.functional as F
+from torch import nn
+
 from .base import TorchLayer, register
+
+
+class KerasMovingStats:
+    """Training-mode batch norm whose moving statistics follow Keras: the running variance takes
+    the *biased* batch variance (torch's own update uses the unbiased one). The output is torch's
+    `F.batch_norm` on the batch statistics; `momentum` is torch's (= 1 − Keras' momentum)."""
+
+    def forward(self, x):
+        if not self.training:
+            return super().forward(x)
+        dims = [0, *range(2, x.dim())]
+        with torch.no_grad():
+            mean, var = x.mean(dims), x.var(dims, unbiased=False)
+            self.running_mean.mul_(1 - self.momentum).add_(mean, alpha=self.momentum)
+            self.running_var.mul_(1 - self.momentum).add_(var, alpha=self.momentum)
+            self.num_batches_tracked += 1
+        return F.batch_norm(x, None, None, self.weight, self.bias, training=True, eps=self.eps)
+
+
+class BatchNorm2dKeras(KerasMovingStats, nn.BatchNorm2d):
+    """`nn.BatchNorm2d` with Keras' moving-variance update (see `KerasMovingStats`)."""
+
+
+class BatchNorm1dKeras(KerasMovingStats, nn.BatchNorm1d):
+    """`nn.BatchNorm1d` with Keras' moving-variance update (see `KerasMovingStats`)."""
 
 
 @register

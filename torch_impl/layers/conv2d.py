@@ -4,26 +4,10 @@ TF's SAME split puts an odd extra row/column bottom/right; `nn.Conv2d(padding=..
 symmetric, so when the split is uneven an explicit `nn.ZeroPad2d` runs first.
 """
 from spec.layers.base import pair
-from spec.padding import same_padding
 
 from ..layout import conv_kernel_from_native, conv_kernel_to_native
+from ._spatial import spatial_pads, symmetric
 from .base import TorchLayer, register
-
-
-def spatial_pads(node, kernel, strides) -> tuple[int, int, int, int]:
-    """(left, right, top, bottom) of TF's padding for this node's input."""
-    if node.cfg["padding"] != "same":
-        return (0, 0, 0, 0)
-    h, w = node.in_shapes[0][:2]
-    (kh, kw), (sh, sw) = pair(kernel), pair(strides)
-    top, bottom = same_padding(h, kh, sh)
-    left, right = same_padding(w, kw, sw)
-    return (left, right, top, bottom)
-
-
-def symmetric(pads) -> bool:
-    left, right, top, bottom = pads
-    return left == right and top == bottom
 
 
 @register

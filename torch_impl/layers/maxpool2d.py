@@ -1,15 +1,8 @@
 """maxpool2d → `nn.MaxPool2d`; TF SAME padding as an explicit -inf pad (padded cells never win)."""
 from spec.layers.base import pair
 
+from ._spatial import pool_args, spatial_pads
 from .base import TorchLayer, register
-from .conv2d import spatial_pads
-
-
-def pool_args(node) -> str:
-    k, s = pair(node.cfg["pool_size"]), pair(node.cfg["strides"])
-    ks = k[0] if k[0] == k[1] else k
-    ss = s[0] if s[0] == s[1] else s
-    return f"{ks}" if ks == ss else f"{ks}, stride={ss}"
 
 
 @register

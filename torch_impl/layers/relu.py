@@ -1,5 +1,4 @@
-"""relu / sigmoid / tanh / softmax → `torch.nn` activation modules (softmax's axis mapped to NCHW)."""
-from ..layout import internal_axis
+"""relu → `nn.ReLU`; its decisions (the sign of each input) for the float32 sensitivity model."""
 from .base import TorchLayer, register
 
 
@@ -22,27 +21,3 @@ class ReLU(TorchLayer):
 
     def near_decisions(self, node, module, reference, radius):
         return int((reference.abs() < radius).sum())
-
-
-@register
-class Sigmoid(TorchLayer):
-    type = "sigmoid"
-
-    def constructor(self, node):
-        return "nn.Sigmoid()"
-
-
-@register
-class Tanh(TorchLayer):
-    type = "tanh"
-
-    def constructor(self, node):
-        return "nn.Tanh()"
-
-
-@register
-class Softmax(TorchLayer):
-    type = "softmax"
-
-    def constructor(self, node):
-        return f"nn.Softmax(dim={internal_axis(node.cfg['axis'], node.in_shapes[0])})"

@@ -1,0 +1,5 @@
+from . import Case
+
+CASES = [
+    Case("sigmoid", {"type": "sigmoid"}, (6,), (6,)),
+]
