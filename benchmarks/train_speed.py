@@ -33,7 +33,7 @@ def twin_speed(spec, fw, data, bs, steps, warmup):
     twin = training.make_twin(spec, fw, "cpu")
     twin.set_weights(init_weights(spec, 0))
     twin.start_training(spec.optimizer, neutral_dropout=True)
-    dev = training._Device(twin, spec, data)
+    dev = training.DeviceData(twin, spec, data)
     batches = Batches(len(data.x_train), bs, 0)
     state = {"step": 0}
 

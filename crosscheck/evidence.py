@@ -6,14 +6,14 @@ source computing in float64) and the float32 rounding model on the float64 torch
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spec import Spec
 
 from .measurement import float64_copies, measure
 from .sensitivity import Sensitivity, analyse
 from .tolerance import TOL_GRAD, TOL_LOSS, TOL_OUTPUT, Check, unavailable
-from .verdict import judge
+from .verdict import judge, reduce_proof
 
 FRAMEWORKS = ("tf", "torch")
 
@@ -27,13 +27,16 @@ def tolerance_of(name: str) -> float:
 
 @dataclass
 class Evidence:
-    """One mode's measurements: float32 per framework, float64 per framework (None when a twin
-    cannot compute in float64, with the reason), and the rounding model's (crosscheck.sensitivity)."""
+    """One mode's measurements: float32 per framework; the float64 torch run (None when a twin
+    cannot compute in float64, with the reason in `note`) and, per key, the float64 proof
+    (`verdict.reduce_proof` of both float64 runs: the TF one is not kept, it is as large as the
+    gradients); the rounding model's (crosscheck.sensitivity)."""
 
     f32: dict
     f64: dict | None
     model: Sensitivity | None = None
     note: str = ""
+    proof: dict = field(default_factory=dict)
 
 
 def gather(spec: Spec, twins32: dict, twins64: dict | None, weights, x, labels, training=False, grads=True,
@@ -43,14 +46,19 @@ def gather(spec: Spec, twins32: dict, twins64: dict | None, weights, x, labels, 
     f32 = {fw: measure(spec, twins32[fw], weights, x, labels, training, grads, wanted) for fw in FRAMEWORKS}
     if twins64 is None:
         return Evidence(f32, None, note=note)
+    decisions = {fw: {k: v for k, v in run.items() if k.startswith("layer:")} for fw, run in f32.items()}
+    if not layers:  # the layer outputs only give the decisions; as large as the activations
+        f32 = {fw: {k: v for k, v in run.items() if not k.startswith("layer:")} for fw, run in f32.items()}
     try:
-        f64 = {fw: measure(spec, twins64[fw], weights, x, labels, training, grads, layers) for fw in FRAMEWORKS}
-        model = analyse(spec, twins64["torch"], weights, x, labels, f64["torch"], f32, training, grads, layers, seed=seed)
+        origin = measure(spec, twins64["torch"], weights, x, labels, training, grads, layers)
+        tf64 = measure(spec, twins64["tf"], weights, x, labels, training, grads, layers)
+        proof = {k: reduce_proof(v, origin[k]) for k, v in tf64.items() if k in origin}
+        del tf64
+        model = analyse(spec, twins64["torch"], weights, x, labels, origin, f32, training, grads, layers, seed=seed,
+                        decisions=decisions)
     except Exception as e:  # a twin that cannot compute in float64 (e.g. one pinning float32 tensors)
         return Evidence(f32, None, note=no_float64(e))
-    if not layers:  # the layer outputs only gave the decisions; as large as the activations
-        f32 = {fw: {k: v for k, v in run.items() if not k.startswith("layer:")} for fw, run in f32.items()}
-    return Evidence(f32, f64, model)
+    return Evidence(f32, origin, model, proof=proof)
 
 
 def judge_key(key: str, ev: Evidence, tol: float | None = None) -> Check:
@@ -65,8 +73,8 @@ def judge_key(key: str, ev: Evidence, tol: float | None = None) -> Check:
         return check
     m = ev.model
     errors = {fw: m.errors[fw][key] for fw in FRAMEWORKS if key in m.errors.get(fw, {})}
-    return judge(key, tol, a, b, ev.f64["tf"].get(key), ev.f64["torch"].get(key), [d[key] for d in m.draws if key in d],
-                 m.flips.get(key), errors if len(errors) == 2 else None, m.magnitudes.get(key))
+    return judge(key, tol, a, b, None, ev.f64.get(key), [d[key] for d in m.draws if key in d], m.flips.get(key),
+                 errors if len(errors) == 2 else None, m.magnitudes.get(key), proof=ev.proof.get(key))
 
 
 def float64_twins(tf_twin, torch_twin) -> tuple[dict | None, str]:

@@ -27,7 +27,7 @@ from spec import Spec, init_weights
 from .datasets.batches import Batches
 from .sensitivity import DRAWS, Rounding
 from .tolerance import TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
-from .training import FRAMEWORKS, _Device as Device, dropout_masks, make_twin, schedule
+from .training import FRAMEWORKS, DeviceData, dropout_masks, make_twin, schedule
 from .verdict import distance, judge
 
 
@@ -81,7 +81,7 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
         if float64:
             twins[fw].to_float64()
         twins[fw].start_training(optimizer, neutral_dropout=True)
-        devs[fw] = Device(twins[fw], spec, data)
+        devs[fw] = DeviceData(twins[fw], spec, data)
         if rounding_draw is not None:
             roundings[fw] = _train_rounding(spec, twins[fw], seed, rounding_draw)
     travel = {k: np.zeros(np.shape(v)) for k, v in weights.items()} if float64 else None

@@ -25,31 +25,42 @@ def measure(spec: Spec, twin, weights, x, labels, training: bool = False, grads:
     else:
         run_weights = weights
     twin.set_weights(run_weights)
+    # all a training-mode forward moves; the rest of the run's weights (a copy of every parameter,
+    # in float64 under the rounding model) need not be kept
+    state = {f"{n.name}.{q}": run_weights[f"{n.name}.{q}"] for n in spec.nodes for q in n.layer_type.non_trainable_params}
+    del run_weights
     out = {}
     if layers and rounding is None:
         names = None if layers is True else layers
         out.update({f"layer:{k}": v for k, v in twin.intermediates(x, training=training, names=names).items()})
-        twin.set_weights(run_weights)
+        _restore(twin, state)
     out[f"{p}logits"] = twin.forward(x, training=training)
     if layers and rounding is not None:
         out.update({f"layer:{k}": v for k, v in rounding.layer_outputs().items()})
     if training:
         after = twin.get_weights()
-        for n in spec.nodes:
-            for q in n.layer_type.non_trainable_params:
-                value = after[f"{n.name}.{q}"]
-                out[f"train:{n.name}.{q}"] = rounding.state(n, q, value) if rounding is not None else value
-        twin.set_weights(run_weights)
+        for key in state:
+            node, q = spec.node(key.split(".")[0]), key.split(".")[1]
+            out[f"train:{key}"] = rounding.state(node, q, after[key]) if rounding is not None else after[key]
+        del after
+        _restore(twin, state)
     if spec.loss and grads:
         loss, gradients = twin.loss_and_grads(x, labels, training=training)
         out[f"{p}loss"] = rounding.scalar(loss) if rounding is not None else loss
-        for key, g in gradients.items():
+        for key in list(gradients):  # popped: the rounded copies replace them one by one
+            g = gradients.pop(key)
             if rounding is not None:
                 layer, param = key.split(".")
                 g = rounding.gradient(spec.node(layer), param, g)
             out[f"{p}grad:{key}"] = g
     twin.set_weights(weights)
     return out
+
+
+def _restore(twin, state: dict) -> None:
+    """Put back the moving statistics a training-mode forward moved (parameters are unchanged)."""
+    if state:
+        twin.set_weights({**twin.get_weights(), **state})
 
 
 def float64_copies(tf_twin, torch_twin):

@@ -40,14 +40,13 @@ def class_probabilities(spec: Spec, outputs: np.ndarray) -> np.ndarray:
     """
     from scipy.special import expit, softmax
 
+    from spec import losses
+
     out = np.asarray(outputs, dtype=np.float64).reshape(len(outputs), -1)
-    loss = spec.loss or {}
-    if loss.get("type") == "binary_cross_entropy":
-        p = expit(out) if loss.get("from_logits", False) else out
+    if losses.label_kind(spec.loss) == losses.BINARY:
+        p = out if losses.takes_probabilities(spec.loss) else expit(out)
         return np.concatenate([1 - p, p], axis=1) if p.shape[1] == 1 else p
-    already = (spec.node(spec.output).layer_type.probabilities
-               or loss.get("type") == "clipped_cross_entropy"
-               or (loss.get("type") == "softmax_cross_entropy" and not loss.get("from_logits", True)))
+    already = spec.node(spec.output).layer_type.probabilities or losses.takes_probabilities(spec.loss)
     return out if already else softmax(out, axis=1)
 
 

@@ -36,11 +36,15 @@ from spec import Spec
 from torch_impl.layers import registry
 from torch_impl.layout import activation_to_logical
 
+from .conformance_inputs import activations_per_sample
+
 UNIT_ROUNDOFF = 2.0 ** -24
 DRAWS = 3
 # Decisions whose float64 margin is within this many times the largest deviation the draws produced
 # there are the ones a float32 run can be expected to flip (clean float32 runs deviate 0.1–3x as much).
 FLIP_RADIUS = 1.0
+# float64 activations of one run above which the memory of each run is handed back before the next
+RELEASE_BYTES = 64 * 2**20
 
 
 class _Output(torch.autograd.Function):
@@ -68,7 +72,10 @@ class _Output(torch.autograd.Function):
                     vjp = torch.autograd.grad(out_abs, targets, g.abs(), allow_unused=True)
                 found = dict(zip(map(id, targets), vjp))
                 rec["input_terms"] = [found.get(id(t)) for t in xs_abs]
-                rec["grad_terms"] = {n: found.get(id(t)) for n, t in params_abs.items()}
+                # magnitudes that only scale noise: float32 holds them to 6e-8, in half the memory
+                # (kept for every layer until the gradients are read)
+                rec["grad_terms"] = {n: None if found.get(id(t)) is None else found[id(t)].float()
+                                     for n, t in params_abs.items()}
                 rec["summed"] = {n: g.numel() / max(1, t.numel()) for n, t in params_abs.items()}
         return g + ctx.rounding.noise(g) * g.abs(), None, None, None
 
@@ -182,6 +189,7 @@ class Rounding:
         for h in self._handles:
             h.remove()
         self._handles.clear()
+        self.recs.clear()  # every layer's Σ|terms| (parameter-sized); only `magnitudes` outlives the run
 
     def _before(self, node):
         layer = registry()[node.type]
@@ -237,7 +245,8 @@ class Rounding:
 def decision_inputs(spec: Spec, twin, layer_outputs: dict, x) -> dict:
     """The input every piecewise layer's module sees, from one run's `layer:<name>` outputs
     (logical layout) and the model input: internal layout, after the layer's pre-modules (SAME
-    max-pool padding), on `twin`'s device in its dtype."""
+    max-pool padding), on `twin`'s device in the run's own dtype (a float32 run's decisions are its
+    float32 values exactly)."""
     from torch_impl.layout import activation_to_internal
 
     out = {}
@@ -247,7 +256,7 @@ def decision_inputs(spec: Spec, twin, layer_outputs: dict, x) -> dict:
         src = node.inputs[0]
         value = x if src == spec.input_name else layer_outputs[f"layer:{src}"]
         shape = spec.input_shape if src == spec.input_name else spec.node(src).out_shape
-        # decisions only: the run's own precision is enough (a writable copy, for torch)
+        # decisions only: kept in the run's own precision (a writable copy, for torch)
         t = torch.from_numpy(np.array(activation_to_internal(np.asarray(value), shape), order="C")).to(twin.device)
         with torch.no_grad():
             for suffix, _ in registry()[node.type].pre_modules(node):
@@ -282,10 +291,12 @@ def _distances(run: dict, origin: dict) -> dict[str, float]:
 
 
 def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, training: bool = False,
-            grads: bool = True, layers: bool = False, seed: int = 0, draws: int = DRAWS) -> Sensitivity:
+            grads: bool = True, layers: bool = False, seed: int = 0, draws: int = DRAWS,
+            decisions: dict | None = None) -> Sensitivity:
     """The rounding model on the float64 torch twin: `origin` is its plain run (`measure`'s dict),
-    `runs32` the float32 runs (framework → `measure(..., layers=True)`), whose own decisions the
-    conditioned runs follow.
+    `runs32` the float32 runs (framework → `measure`'s dict), whose own decisions the conditioned
+    runs follow: taken from `decisions` (framework → the `layer:` outputs feeding the piecewise
+    layers; emptied here, as soon as they are converted), else from `runs32`.
 
     A piecewise layer is continuous in its output but its gradient jumps at a decision: one ReLU
     whose input is within rounding of 0 sends a whole term of a cancelling kernel gradient one way
@@ -297,13 +308,18 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
     """
     from .measurement import measure
 
+    large = activations_per_sample(spec) * len(x) * 8 > RELEASE_BYTES
+
     def run(rounding) -> dict:
         with rounding:
             out = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding)
-        _release_memory()
+        if large:
+            _release_memory()
         return out
 
     result = Sensitivity()
+    # each float32 run's decisions; `decisions` is consumed (activation-sized arrays)
+    own = {fw: decision_inputs(spec, twin64, decisions.pop(fw) if decisions else runs32[fw], x) for fw in runs32}
     with torch.no_grad(), Rounding(spec, twin64, seed, 0, size=0.0, record_decisions=True) as plain:
         twin64.set_weights(weights)
         twin64.forward(x, training=training)
@@ -326,9 +342,7 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
     if count("near_decisions", fixed, {n: r for n, (_, r) in flips.items()}):  # else no decision can flip
         result.flips = _distances(run(Rounding(spec, twin64, seed, draws, decisions=flips, keep_outputs=layers)), origin)
     del flips, held
-    own = {}
     for fw, run32 in runs32.items():
-        own[fw] = decision_inputs(spec, twin64, run32, x)
         if count("decision_differences", own[fw], fixed) == 0:  # its decisions are the float64 run's
             result.errors[fw] = _distances(run32, origin)
             continue
@@ -343,7 +357,8 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
 
 def _release_memory() -> None:
     """Hand freed heap back to the system between the float64 runs (glibc keeps it otherwise, and
-    the next run's peak stacks on top: ResNet50 would take 13 GB instead of 4)."""
+    the next run's peak stacks on top: ResNet50 would take 13 GB instead of 4). Only for runs
+    above RELEASE_BYTES: a full collection with TensorFlow loaded takes ~0.8 s."""
     import ctypes
     import gc
 

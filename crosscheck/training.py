@@ -1,4 +1,4 @@
-"""Training either twin of a spec on MNIST (or synthetic data shaped from the spec), with the same batches, the same initial weights and
+"""The training loop of either twin of a spec on MNIST (or synthetic data shaped from the spec), with the same batches, the same initial weights and
 (in conformance mode) the same dropout masks, and everything a run writes.
 
 A run of framework F in directory OUT writes, under OUT/F/:
@@ -13,24 +13,23 @@ A run of framework F in directory OUT writes, under OUT/F/:
   `checkpoint.state.npz` (optimiser slots in the spec's conventions, the step, and the logs up to
   it), rewritten atomically at each evaluation, so `resume=True` continues bit-for-bit the same
   curve: batches and dropout masks are functions of (seed, step), not of an iterator's state.
-Files are always consistent with each other: they are written together, after a step completes.
+Files are always consistent with each other: they are written together, after a step completes
+(`crosscheck.run_artifacts`).
 """
 from __future__ import annotations
 
-import json
 import math
 import time
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from spec import Spec, init_weights, load_weights, save_weights
-from spec.atomic import atomic_path, write_text_atomic
+from spec import Spec, init_weights, losses
 
-from .errors import UserError
+from . import run_artifacts as artifacts
 from .datasets.batches import Batches
+from .errors import UserError
 
 FRAMEWORKS = ("tf", "torch")
 EVAL_BATCH = 1000
@@ -56,8 +55,7 @@ def labels_for(spec: Spec, y: np.ndarray) -> np.ndarray:
     labels and regression targets, already shaped like the output, as float32."""
     if not is_class_ids(y):
         return y.astype(np.float32, copy=False)
-    loss = spec.loss or {}
-    if loss.get("type") == "softmax_cross_entropy" and loss.get("labels") == "sparse":
+    if losses.sparse_labels(spec.loss):
         return y.astype(np.int64)
     return np.eye(spec.output_shape[-1], dtype=np.float32)[y]
 
@@ -87,26 +85,7 @@ def schedule(spec: Spec, data_size: int, steps: int | None = None, epochs: int |
     return bs, total
 
 
-@dataclass
-class RunResult:
-    framework: str
-    steps_done: int
-    losses: list[float] = field(default_factory=list)
-    evals: list[tuple[int, float, float]] = field(default_factory=list)
-    seconds: float = 0.0
-    stopped: str | None = None
-    device: str = ""
-
-    @property
-    def final_accuracy(self) -> float | None:
-        return self.evals[-1][2] if self.evals else None
-
-    @property
-    def final_test_loss(self) -> float | None:
-        return self.evals[-1][1] if self.evals else None
-
-
-class _Device:
+class DeviceData:
     """The data set on a twin's device, moved once; batches are gathered there by index."""
 
     def __init__(self, twin, spec: Spec, data):
@@ -142,30 +121,10 @@ class _Device:
         return total / len(pred), float((pred == self.y_test_ids).mean())
 
 
-class _TensorBoard:
-    """Scalars in TensorBoard's event format, written with TensorFlow's core `tf.summary.write`
-    (the `tensorboard` package, which `tf.summary.scalar` needs, is not a dependency)."""
-
-    def __init__(self, logdir: Path):
-        import tensorflow as tf
-        from tensorflow.core.framework import summary_pb2
-
-        self.tf = tf
-        self.writer = tf.summary.create_file_writer(str(logdir))
-        self.meta = summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars"))
-
-    def scalar(self, tag: str, value: float, step: int) -> None:
-        with self.writer.as_default():
-            self.tf.summary.write(tag, self.tf.constant(value, self.tf.float32), step=step, metadata=self.meta)
-
-    def flush(self) -> None:
-        self.writer.flush()
-
-
 def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int, seed: int = 0,
           device: str = "auto", out: Path | None = None, eval_every: int | None = None,
           neutral_dropout: bool = True, resume: bool = False, weights: dict | None = None,
-          progress: bool = True, twin=None) -> RunResult:
+          progress: bool = True, twin=None) -> artifacts.RunResult:
     """Train one twin from the shared initial weights (`init_weights(spec, seed)` unless given;
     `weights="native"` keeps the framework's own initialisation) for `total_steps` steps."""
     from tqdm import tqdm
@@ -176,10 +135,10 @@ def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int
     if weights != "native":
         twin.set_weights(weights if weights is not None else init_weights(spec, seed))
     twin.start_training(spec.optimizer, neutral_dropout=neutral_dropout)
-    dev = _Device(twin, spec, data)
+    dev = DeviceData(twin, spec, data)
     batches = Batches(len(data.x_train), batch_size, seed)
     eval_every = eval_every or max(1, total_steps // 20)
-    result = RunResult(framework, 0, device=str(twin.device))
+    result = artifacts.RunResult(framework, 0, device=str(twin.device))
     run_dir = out / framework if out else None
     settings = {"spec": spec.id, "framework": framework, "seed": seed, "batch_size": batch_size,
                 "total_steps": total_steps, "eval_every": eval_every, "neutral_dropout": neutral_dropout,
@@ -187,8 +146,8 @@ def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int
     if run_dir:
         run_dir.mkdir(parents=True, exist_ok=True)
         if resume:
-            _restore(run_dir, twin, spec, settings, result)
-        tb = _TensorBoard(run_dir)
+            artifacts.restore(run_dir, twin, spec, settings, result)
+        tb = artifacts.TensorBoard(run_dir)
     elapsed0 = result.seconds
     start = time.perf_counter()
     bar = tqdm(total=total_steps, initial=result.steps_done, desc=f"{spec.id} {framework}", unit="step",
@@ -215,86 +174,11 @@ def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int
                     tb.scalar("test/loss", test_loss, result.steps_done)
                     tb.scalar("test/accuracy", acc, result.steps_done)
                     result.seconds = elapsed0 + time.perf_counter() - start
-                    _checkpoint(run_dir, twin, spec, settings, result)
+                    artifacts.checkpoint(run_dir, twin, spec, settings, result)
     finally:
         bar.close()
     result.seconds = elapsed0 + time.perf_counter() - start
     if run_dir:
         tb.flush()
-        _write_logs(run_dir, settings, result)
+        artifacts.write_logs(run_dir, settings, result)
     return result
-
-
-def _write_logs(run_dir: Path, settings: dict, result: RunResult) -> None:
-    write_text_atomic(run_dir / "steps.csv", "step,loss\n" + "".join(f"{i},{v!r}\n" for i, v in enumerate(result.losses)))
-    write_text_atomic(run_dir / "eval.csv", "step,test_loss,test_accuracy\n"
-                      + "".join(f"{s},{l!r},{a!r}\n" for s, l, a in result.evals))
-    def number(v):  # strict JSON has no NaN: an undefined accuracy is null
-        return None if v is None or math.isnan(v) else v
-
-    summary = {**settings, "steps_done": result.steps_done, "seconds": round(result.seconds, 3),
-               "stopped": result.stopped, "final_test_loss": result.final_test_loss,
-               "final_test_accuracy": number(result.final_accuracy), "losses": result.losses,
-               "evals": [{"step": s, "test_loss": l, "test_accuracy": number(a)} for s, l, a in result.evals]}
-    write_text_atomic(run_dir / "metrics.json", json.dumps(summary, indent=1) + "\n")
-
-
-def _checkpoint(run_dir: Path, twin, spec: Spec, settings: dict, result: RunResult) -> None:
-    save_weights(run_dir / "checkpoint.npz", spec, twin.get_weights())
-    state = {f"optimizer/{k}": v for k, v in twin.get_optimizer_state().items()}
-    state.update({"log/losses": np.asarray(result.losses, np.float64), "log/evals": np.asarray(result.evals, np.float64).reshape(-1, 3),
-                  "log/steps_done": np.asarray(result.steps_done), "log/seconds": np.asarray(result.seconds),
-                  "settings": np.asarray(json.dumps(settings, sort_keys=True))})
-    with atomic_path(run_dir / "checkpoint.state.npz") as tmp, open(tmp, "wb") as f:
-        np.savez(f, **state)
-    _write_logs(run_dir, settings, result)
-
-
-def _restore(run_dir: Path, twin, spec: Spec, settings: dict, result: RunResult) -> None:
-    path = run_dir / "checkpoint.state.npz"
-    if not path.exists():
-        raise UserError(f"{path}: no checkpoint to resume from")
-    with np.load(path, allow_pickle=False) as z:
-        state = {k: z[k] for k in z.files}
-    saved = json.loads(str(state["settings"]))
-    differ = {k: (saved.get(k), v) for k, v in settings.items() if k not in ("device", "total_steps") and saved.get(k) != v}
-    if differ:
-        raise UserError(f"{path}: checkpoint was made with different settings: "
-                        + ", ".join(f"{k} {a!r} (now {b!r})" for k, (a, b) in differ.items()))
-    weights = load_weights(run_dir / "checkpoint.npz", spec)
-    twin.set_weights(weights)
-    twin.set_optimizer_state({k.split("/", 1)[1]: v for k, v in state.items() if k.startswith("optimizer/")})
-    result.losses = [float(v) for v in state["log/losses"]]
-    result.evals = [(int(s), float(l), float(a)) for s, l, a in state["log/evals"]]
-    result.steps_done = int(state["log/steps_done"])
-    result.seconds = float(state["log/seconds"])
-
-
-def plot(results: dict[str, RunResult], path: Path, title: str) -> None:
-    """Training loss (per step, and its running mean) and test accuracy of each framework, overlaid."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    styles = {"tf": {"color": "tab:orange"}, "torch": {"color": "tab:blue", "linestyle": "--"}}
-    for fw, r in results.items():
-        if r.losses:
-            ax1.plot(np.arange(len(r.losses)), r.losses, alpha=0.25, **styles[fw])
-            w = max(1, len(r.losses) // 100)
-            smooth = np.convolve(r.losses, np.ones(w) / w, mode="valid")
-            ax1.plot(np.arange(len(smooth)) + w - 1, smooth, label=f"{fw} (running mean of {w})", **styles[fw])
-        if r.evals:
-            s, _, a = zip(*r.evals)
-            ax2.plot(s, a, marker=".", label=fw, **styles[fw])
-    ax1.set(xlabel="step", ylabel="training loss", title=f"{title}: training loss")
-    if any(min(r.losses, default=1) > 0 for r in results.values()):
-        ax1.set_yscale("log")
-    ax2.set(xlabel="step", ylabel="test accuracy", title=f"{title}: test accuracy")
-    ax1.legend()
-    ax2.legend()
-    fig.tight_layout()
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        fig.savefig(f, format="png", dpi=90)
-    plt.close(fig)

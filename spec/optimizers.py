@@ -14,11 +14,22 @@ of the spec's loss (L2 included) at step t = 1, 2, …:
 """
 from __future__ import annotations
 
-DEFAULTS = {
-    "sgd": {"momentum": 0.0},
-    "adam": {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
-    "adagrad": {"initial_accumulator_value": 0.1, "epsilon": 1e-7},
+_RATE = {"type": "number", "exclusiveMinimum": 0}
+_BETA = {"type": "number", "minimum": 0, "maximum": 1}
+_NONNEG = {"type": "number", "minimum": 0}
+REQUIRED = ("learning_rate",)
+# type → {field: (JSON Schema, default; None: required)}
+FIELDS: dict[str, dict[str, tuple[dict, float | None]]] = {
+    "sgd": {"learning_rate": (_RATE, None), "momentum": (_NONNEG, 0.0)},
+    "adam": {"learning_rate": (_RATE, None), "beta_1": (_BETA, 0.9), "beta_2": (_BETA, 0.999), "epsilon": (_NONNEG, 1e-7)},
+    "adagrad": {"learning_rate": (_RATE, None), "initial_accumulator_value": (_NONNEG, 0.1), "epsilon": (_NONNEG, 1e-7)},
 }
+DEFAULTS = {kind: {n: d for n, (_, d) in fields.items() if d is not None} for kind, fields in FIELDS.items()}
+
+
+def schema_kinds() -> dict[str, tuple[dict, tuple]]:
+    """type → (properties, required) for `spec.schema._tagged`."""
+    return {kind: ({n: sch for n, (sch, _) in fields.items()}, REQUIRED) for kind, fields in FIELDS.items()}
 
 
 def resolve(optimizer: dict) -> dict:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import blocks, initializers
+from . import blocks, initializers, losses, optimizers
 from .layers import registry
 
 IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
-_NUM = {"type": "number"}
-_POS = {"type": "number", "exclusiveMinimum": 0}
 _PROB = {"type": "number", "minimum": 0, "maximum": 1}
 _POS_INT = {"type": "integer", "minimum": 1}
 
@@ -70,43 +68,6 @@ def layer_schema() -> dict:
     }
 
 
-LOSSES = {
-    # mean over the batch of -Σ_k y_k log softmax(z)_k; labels one-hot or sparse class ids
-    "softmax_cross_entropy": ({"from_logits": {"type": "boolean"}, "labels": {"enum": ["one_hot", "sparse"]}}, ()),
-    # mean over batch and outputs of -(y log p + (1-y) log(1-p))
-    "binary_cross_entropy": ({"from_logits": {"type": "boolean"}}, ()),
-    # mean over the batch of -Σ_k [y log ŷ + (1-y) log(1-ŷ)], ŷ = clip(p, lo, hi)
-    "clipped_cross_entropy": ({"clip": {"type": "array", "items": _PROB, "minItems": 2, "maxItems": 2}}, ()),
-    "mse": ({}, ()),  # mean of (ŷ - y)²
-    "mae": ({}, ()),  # mean of |ŷ - y|
-}
-
-def describe_loss(loss: dict | None) -> str:
-    """One line for docstrings and reports, e.g. "softmax_cross_entropy (from_logits=True)"."""
-    if not loss:
-        return "No loss declared in the spec."
-    extras = ", ".join(f"{k}={v}" for k, v in loss.items() if k != "type")
-    return f"Spec loss `{loss['type']}`{f' ({extras})' if extras else ''}, mean over the batch."
-
-
-OPTIMIZERS = {
-    "sgd": ({"learning_rate": _POS, "momentum": {"type": "number", "minimum": 0}}, ("learning_rate",)),
-    "adam": (
-        {
-            "learning_rate": _POS,
-            "beta_1": _PROB,
-            "beta_2": _PROB,
-            "epsilon": {"type": "number", "minimum": 0},
-        },
-        ("learning_rate",),
-    ),
-    "adagrad": (
-        {"learning_rate": _POS, "initial_accumulator_value": {"type": "number", "minimum": 0}, "epsilon": {"type": "number", "minimum": 0}},
-        ("learning_rate",),
-    ),
-}
-
-
 @lru_cache(maxsize=1)
 def schema() -> dict:
     return {
@@ -140,8 +101,8 @@ def schema() -> dict:
                           "else": {"$ref": "#/$defs/layer"}},
             },
             "outputs": {"type": "array", "items": IDENTIFIER, "minItems": 1, "maxItems": 1},
-            "loss": _tagged(LOSSES),
-            "optimizer": _tagged(OPTIMIZERS),
+            "loss": _tagged(losses.schema_kinds()),
+            "optimizer": _tagged(optimizers.schema_kinds()),
             "training": {
                 "type": "object",
                 "additionalProperties": False,

@@ -93,7 +93,7 @@ def test_both_twins_receive_identical_batches(small):
     idx = Batches(len(small.x_train), 100, 0).indices(5)
     got = {}
     for fw in training.FRAMEWORKS:
-        dev = training._Device(training.make_twin(spec, fw, "cpu"), spec, small)
+        dev = training.DeviceData(training.make_twin(spec, fw, "cpu"), spec, small)
         got[fw] = [np.asarray(t) if fw == "tf" else t.numpy() for t in dev.batch(idx)]
     for a, b in zip(got["tf"], got["torch"]):
         np.testing.assert_array_equal(a, b)

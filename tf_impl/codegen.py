@@ -6,8 +6,7 @@ source (see `tf_impl.twin`).
 """
 from __future__ import annotations
 
-from spec import Spec
-from spec.schema import describe_loss
+from spec import Spec, losses
 
 from .layers import registry
 from .losses import loss_source
@@ -41,7 +40,7 @@ def generate(spec: Spec) -> str:
     for name in frozen:
         lines.append(f'    model.get_layer("{name}").trainable = False')
     lines += ["    return model", "", "", "def loss_fn(labels, outputs):"]
-    lines.append(f'    """{describe_loss(spec.loss)}"""')
+    lines.append(f'    """{losses.describe(spec.loss)}"""')
     lines += loss_source(spec.loss)
     return "\n".join(lines) + "\n"
 

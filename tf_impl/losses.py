@@ -7,14 +7,17 @@ the maths the spec defines.
 """
 from __future__ import annotations
 
+from spec import losses
+
 
 def loss_source(loss: dict | None) -> list[str]:
-    kind = (loss or {}).get("type")
-    if kind is None:
+    if not loss:
         return ['    raise NotImplementedError("this spec declares no loss")']
+    loss = losses.resolve(loss)
+    kind = loss["type"]
     if kind == "softmax_cross_entropy":
-        sparse = loss.get("labels", "one_hot") == "sparse"
-        if loss.get("from_logits", True):
+        sparse = loss["labels"] == "sparse"
+        if loss["from_logits"]:
             fn = "sparse_categorical_crossentropy" if sparse else "categorical_crossentropy"
             return [f"    return ops.mean(keras.losses.{fn}(labels, outputs, from_logits=True))"]
         lines = ["    probs = outputs / ops.sum(outputs, axis=-1, keepdims=True)",
@@ -23,12 +26,12 @@ def loss_source(loss: dict | None) -> list[str]:
             lines.append("    labels = ops.one_hot(ops.cast(labels, \"int32\"), ops.shape(outputs)[-1])")
         return lines + ["    return ops.mean(-ops.sum(labels * ops.log(probs), axis=-1))"]
     if kind == "binary_cross_entropy":
-        if loss.get("from_logits", False):
+        if loss["from_logits"]:
             return ["    return ops.mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=outputs))"]
         return ["    probs = ops.clip(outputs, 1e-7, 1.0 - 1e-7)",
                 "    return ops.mean(-(labels * ops.log(probs) + (1.0 - labels) * ops.log(1.0 - probs)))"]
     if kind == "clipped_cross_entropy":
-        lo, hi = loss.get("clip", [1e-10, 0.9999999])
+        lo, hi = loss["clip"]
         return [f"    probs = ops.clip(outputs, {lo!r}, {hi!r})",
                 "    return ops.mean(-ops.sum(labels * ops.log(probs) + (1.0 - labels) * ops.log(1.0 - probs), axis=-1))"]
     if kind == "mse":

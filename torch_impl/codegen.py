@@ -9,8 +9,7 @@ from __future__ import annotations
 import inspect
 import textwrap
 
-from spec import Spec, SpecError
-from spec.schema import describe_loss
+from spec import Spec, SpecError, losses
 
 from .initializers import TRUNC_HELPER, init_source
 from .layers import registry
@@ -99,7 +98,7 @@ def generate(spec: Spec) -> str:
         out = f"{out}.permute(0, 2, 3, 1)  # NCHW -> NHWC"
     lines += [f"        return {out}", "", "", "def build_model():", f"    return {cls}()", "", "",
               "def loss_fn(labels, outputs):"]
-    lines.append(f'    """{describe_loss(spec.loss)}"""')
+    lines.append(f'    """{losses.describe(spec.loss)}"""')
     lines += loss_source(spec.loss)
     return "\n".join(lines) + "\n"
 

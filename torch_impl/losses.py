@@ -6,14 +6,17 @@ stable sigmoid form; from probabilities with Keras' clipping to [1e-7, 1 - 1e-7]
 """
 from __future__ import annotations
 
+from spec import losses
+
 
 def loss_source(loss: dict | None) -> list[str]:
-    kind = (loss or {}).get("type")
-    if kind is None:
+    if not loss:
         return ['    raise NotImplementedError("this spec declares no loss")']
+    loss = losses.resolve(loss)
+    kind = loss["type"]
     if kind == "softmax_cross_entropy":
-        sparse = loss.get("labels", "one_hot") == "sparse"
-        if loss.get("from_logits", True):
+        sparse = loss["labels"] == "sparse"
+        if loss["from_logits"]:
             if sparse:
                 return ["    return F.cross_entropy(outputs, labels.long())"]
             return ["    return torch.mean(-torch.sum(labels * F.log_softmax(outputs, dim=-1), dim=-1))"]
@@ -23,12 +26,12 @@ def loss_source(loss: dict | None) -> list[str]:
             lines.append("    labels = F.one_hot(labels.long(), outputs.shape[-1]).to(outputs.dtype)")
         return lines + ["    return torch.mean(-torch.sum(labels * torch.log(probs), dim=-1))"]
     if kind == "binary_cross_entropy":
-        if loss.get("from_logits", False):
+        if loss["from_logits"]:
             return ["    return F.binary_cross_entropy_with_logits(outputs, labels)"]
         return ["    probs = outputs.clamp(1e-7, 1.0 - 1e-7)",
                 "    return torch.mean(-(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs)))"]
     if kind == "clipped_cross_entropy":
-        lo, hi = loss.get("clip", [1e-10, 0.9999999])
+        lo, hi = loss["clip"]
         return [f"    probs = outputs.clamp({lo!r}, {hi!r})",
                 "    return torch.mean(-torch.sum(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs), dim=-1))"]
     if kind == "mse":

@@ -40,7 +40,7 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from crosscheck import environment, training
+    from crosscheck import environment, run_artifacts, training
     from crosscheck.errors import UserError
 
     if args.evals < 1:
@@ -92,9 +92,9 @@ def run(args) -> int:
             for f2 in training.FRAMEWORKS:
                 if (curves / f"{spec.id}.{f2}.npz").exists():
                     with np.load(curves / f"{spec.id}.{f2}.npz") as z:
-                        runs[f2] = training.RunResult(f2, len(z["losses"]), list(z["losses"]),
+                        runs[f2] = run_artifacts.RunResult(f2, len(z["losses"]), list(z["losses"]),
                                                       [tuple(e) for e in z["evals"]])
-            training.plot(runs, curves / f"{spec.id}.png", spec.id)
+            run_artifacts.plot(runs, curves / f"{spec.id}.png", spec.id)
             print(f"{spec.id} {fw}: test accuracy {_pct(r.final_accuracy)}, test loss {_num(r.final_test_loss)}, "
                   f"{r.seconds:.0f} s" + (f"; stopped: {r.stopped}" if r.stopped else ""), flush=True)
     return 1 if failed else 0

@@ -31,7 +31,7 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from crosscheck import environment, training
+    from crosscheck import environment, run_artifacts, training
     from crosscheck.errors import UserError
 
     for name in ("steps", "epochs", "batch_size", "eval_every"):
@@ -63,6 +63,6 @@ def run(args) -> int:
             acc = f"test accuracy {r.final_accuracy:.4f}, {acc}"
         print(f"  {fw}: {r.steps_done} steps in {r.seconds:.1f} s; {acc}"
               + (f"; STOPPED: {r.stopped}" if r.stopped else ""))
-    training.plot(results, out / "curves.png", spec.id)
+    run_artifacts.plot(results, out / "curves.png", spec.id)
     print(f"  plot: {out / 'curves.png'}")
     return 1 if any(r.stopped for r in results.values()) else 0

@@ -18,7 +18,6 @@ import numpy as np
 
 TRAIN_EXAMPLES = 1024
 TEST_EXAMPLES = 256
-CLASS_LOSSES = ("softmax_cross_entropy", "clipped_cross_entropy")
 
 
 @dataclass
@@ -34,11 +33,13 @@ class Synthetic:
 
 
 def targets(spec, rng: np.random.Generator, n: int) -> np.ndarray:
+    from spec import losses
+
     out = spec.output_shape
-    loss = (spec.loss or {}).get("type")
-    if loss in CLASS_LOSSES:
+    kind = losses.label_kind(spec.loss)
+    if kind == losses.CLASSES:
         return rng.integers(0, out[-1], size=(n, *out[:-1]), dtype=np.int64)
-    if loss == "binary_cross_entropy":
+    if kind == losses.BINARY:
         return rng.integers(0, 2, size=(n, *out)).astype(np.float32)
     return rng.standard_normal((n, *out), dtype=np.float32)
 

@@ -1,5 +1,8 @@
-"""leaky_relu → `nn.LeakyReLU(negative_slope)`; its decisions (the sign of each input) for the
-float32 sensitivity model, as ReLU's."""
+"""leaky_relu → `nn.LeakyReLU(negative_slope)`, the slope written as its float32 value (the spec's
+convention: TF's op holds it as a float32 attribute, in float64 models too); its decisions (the
+sign of each input) for the float32 sensitivity model, as ReLU's."""
+import numpy as np
+
 from .base import TorchLayer, register
 
 
@@ -8,7 +11,7 @@ class LeakyReLU(TorchLayer):
     type = "leaky_relu"
 
     def constructor(self, node):
-        return f"nn.LeakyReLU({node.cfg['negative_slope']!r})"
+        return f"nn.LeakyReLU({float(np.float32(node.cfg['negative_slope']))!r})"
 
     def decide(self, node, module, inputs, reference, radius=None):
         """Slope 1 where the reference is positive, negative_slope elsewhere; within `radius` of 0

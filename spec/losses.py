@@ -1,0 +1,69 @@
+"""The spec's losses (`loss` section): fields, defaults, formulas and label kinds, defined once.
+
+The schema (`spec.schema`), both translations (`tf_impl/losses.py`, `torch_impl/losses.py`), the
+conformance inputs, synthetic data and the ONNX probability outputs all read these definitions,
+and every field a spec leaves out takes its default from `resolve()`. Each loss is a mean over
+the batch (ŷ the model's output, y the labels):
+
+* `softmax_cross_entropy(from_logits=true, labels="one_hot")`: −Σ_k y_k log softmax(ŷ)_k; from
+  probabilities ŷ is renormalised to sum 1 and clipped to [1e-7, 1 − 1e-7] (Keras). `sparse`
+  labels are class ids.
+* `binary_cross_entropy(from_logits=false)`: mean over outputs of −(y log p + (1 − y) log(1 − p)),
+  p = σ(ŷ) from logits, else ŷ clipped to [1e-7, 1 − 1e-7].
+* `clipped_cross_entropy(clip=[1e-10, 0.9999999])`: −Σ_k [y log p + (1 − y) log(1 − p)],
+  p = clip(ŷ, lo, hi) (the seeds' hand-written TF 1.x loss).
+* `mse`: mean of (ŷ − y)²;  `mae`: mean of |ŷ − y|.
+"""
+from __future__ import annotations
+
+_PROB = {"type": "number", "minimum": 0, "maximum": 1}
+
+# type → {field: (JSON Schema, default)}
+FIELDS: dict[str, dict[str, tuple[dict, object]]] = {
+    "softmax_cross_entropy": {"from_logits": ({"type": "boolean"}, True),
+                              "labels": ({"enum": ["one_hot", "sparse"]}, "one_hot")},
+    "binary_cross_entropy": {"from_logits": ({"type": "boolean"}, False)},
+    "clipped_cross_entropy": {"clip": ({"type": "array", "items": _PROB, "minItems": 2, "maxItems": 2}, [1e-10, 0.9999999])},
+    "mse": {},
+    "mae": {},
+}
+# what the labels of each loss are: class ids or one-hot rows, 0/1 per output, or real targets
+CLASSES, BINARY, TARGETS = "classes", "binary", "targets"
+LABELS = {"softmax_cross_entropy": CLASSES, "clipped_cross_entropy": CLASSES, "binary_cross_entropy": BINARY,
+          "mse": TARGETS, "mae": TARGETS}
+# with the spec's loss absent, inputs and synthetic data are made as for this one
+NO_LOSS = {"type": "mse"}
+
+
+def schema_kinds() -> dict[str, tuple[dict, tuple]]:
+    """type → (properties, required) for `spec.schema._tagged`."""
+    return {kind: ({name: sch for name, (sch, _) in fields.items()}, ()) for kind, fields in FIELDS.items()}
+
+
+def resolve(loss: dict | None) -> dict:
+    """The loss with every default filled in (a new dict); `NO_LOSS` resolved for None."""
+    loss = loss or NO_LOSS
+    return {**{name: default for name, (_, default) in FIELDS[loss["type"]].items()}, **loss}
+
+
+def label_kind(loss: dict | None) -> str:
+    return LABELS[resolve(loss)["type"]]
+
+
+def sparse_labels(loss: dict | None) -> bool:
+    return resolve(loss).get("labels") == "sparse"
+
+
+def takes_probabilities(loss: dict | None) -> bool:
+    """True when the loss reads the model's output as probabilities (no softmax/sigmoid of its own)."""
+    full = resolve(loss)
+    return full["type"] == "clipped_cross_entropy" or (
+        full["type"] in ("softmax_cross_entropy", "binary_cross_entropy") and not full["from_logits"])
+
+
+def describe(loss: dict | None) -> str:
+    """One line for docstrings and reports, e.g. "softmax_cross_entropy (from_logits=True)"."""
+    if not loss:
+        return "No loss declared in the spec."
+    extras = ", ".join(f"{k}={v}" for k, v in loss.items() if k != "type")
+    return f"Spec loss `{loss['type']}`{f' ({extras})' if extras else ''}, mean over the batch."
