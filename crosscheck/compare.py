@@ -33,6 +33,7 @@ class SpecResult:
     error: str | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    peak_rss_bytes: int | None = None  # of the process that compared this spec alone (`crosscheck report`)
 
     @property
     def verdict(self) -> str:
@@ -57,6 +58,7 @@ class SpecResult:
             "error": self.error,
             "notes": self.notes,
             "seconds": round(self.seconds, 3),
+            "peak_rss_bytes": self.peak_rss_bytes,
         }
 
 

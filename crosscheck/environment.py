@@ -89,3 +89,13 @@ def large_allocations_returned() -> None:
     except (OSError, AttributeError):
         pass
     _STATE["malloc"] = f"glibc M_MMAP_THRESHOLD {MMAP_THRESHOLD}"
+
+
+def peak_rss_bytes() -> int | None:
+    """This process's peak resident set size so far (Linux and macOS; None elsewhere)."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux

@@ -14,6 +14,7 @@ from spec.atomic import write_text_atomic
 
 from .compare import SpecResult
 from .tolerance import DEFECT, FAIL, LIMITED, PASS, VERDICT_ORDER
+from .verdict import DEFECT_FACTOR, EQUIVALENCE_TOL, POWER_FACTOR
 
 LABEL = {PASS: "PASS", LIMITED: "LIMITED", DEFECT: "DEFECT", FAIL: "FAIL"}
 
@@ -69,11 +70,12 @@ POLICY = (
     "in float32, at its tolerance (outputs and loss 1e-5, gradients 1e-4) of its scale (the tensor's max |value|, "
     "for a sum at least the size of its terms). **pass**: they agree, and the computation's float32 sensitivity "
     "— measured by running the float64 twin under a model of float32 rounding, the same on every CPU — is at "
-    "most tol/2, so the agreement is not luck. **float32-limited**: float32 cannot resolve the tolerance here "
+    f"most tol/{POWER_FACTOR:g}, so the agreement is not luck. **float32-limited**: float32 cannot resolve the tolerance here "
     "(sensitivity, or ReLU / max-pool decisions within rounding of their threshold), and neither framework's "
     "float32 error is beyond the computation's sensitivity. **float32-defect**: a framework's float32 result is "
-    "more than 50x the sensitivity away from the float64 value of the same decisions (named). **fail**: the two "
-    "twins run in float64 from the same emitted source differ by more than 1e-9 (different functions), or the "
+    f"more than {DEFECT_FACTOR:g}x the sensitivity away from the float64 value of the same decisions (named). "
+    f"**fail**: the two twins run in float64 from the same emitted source differ by more than {EQUIVALENCE_TOL:g} "
+    "(different functions), or the "
     "check could not be computed. See spec/SEMANTICS.md, \"Verdicts\".")
 
 
@@ -81,15 +83,16 @@ def markdown(results: list[SpecResult], env: dict, title: str = "Conformance rep
     tally = Counter(r.verdict for r in results)
     summary = ", ".join(f"{tally[v]} {v}" for v in VERDICT_ORDER if tally[v])
     out = [f"# {title}", "", f"**{len(results)} specs: {summary}.**", "", POLICY, "",
-           "| spec | verdict | checks | worst check | its max_scaled | tol | first divergent layer | ONNX parity | seconds |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "| spec | verdict | checks | worst check | its max_scaled | tol | first divergent layer | ONNX parity | seconds "
+           "| peak RSS |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         w = worst(r.checks)
         verdict = r.verdict if r.verdict in (PASS, LIMITED) else f"**{r.verdict}**"
         out.append(
             f"| `{r.spec}` | {verdict} | {counts(r.checks) or '-'} | {w.name if w else r.error or '-'} | "
             f"{_fmt(w.max_scaled) if w else '-'} | {f'{w.tol:.0e}' if w else '-'} | {r.first_divergent_layer or '-'} | "
-            f"{onnx_cell(r)} | {r.seconds:.1f} |"
+            f"{onnx_cell(r)} | {r.seconds:.1f} | {f'{r.peak_rss_bytes / 2**30:.2f} GiB' if r.peak_rss_bytes else '-'} |"
         )
     out += ["", "## Environment", "", "```json", json.dumps(env, indent=2), "```", "", "## Checks per spec", ""]
     for r in results:

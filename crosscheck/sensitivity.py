@@ -37,6 +37,7 @@ from torch_impl.layers import registry
 from torch_impl.layout import activation_to_logical
 
 from .conformance_inputs import activations_per_sample
+from .verdict import distance
 
 UNIT_ROUNDOFF = 2.0 ** -24
 DRAWS = 3
@@ -285,8 +286,6 @@ class Sensitivity:
 
 
 def _distances(run: dict, origin: dict) -> dict[str, float]:
-    from .verdict import distance
-
     return {k: distance(v, origin[k]) for k, v in run.items() if k in origin and np.shape(v) == np.shape(origin[k])}
 
 
@@ -310,12 +309,17 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
 
     large = activations_per_sample(spec) * len(x) * 8 > RELEASE_BYTES
 
-    def run(rounding) -> dict:
+    def run(rounding, reference: dict) -> dict[str, float]:
+        """The run's distance from `reference`, key by key (each gradient reduced as it comes)."""
+        def reduce(key, value):
+            return distance(value, reference[key]) if np.shape(value) == np.shape(reference.get(key)) else None
+
         with rounding:
-            out = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding)
+            out = measure(spec, twin64, weights, x, labels, training, grads, layers, rounding=rounding, reduce=reduce)
         if large:
             _release_memory()
-        return out
+        reduced = {k: v for k, v in out.items() if "grad:" in k and v is not None}
+        return {**_distances({k: v for k, v in out.items() if "grad:" not in k}, reference), **reduced}
 
     result = Sensitivity()
     # each float32 run's decisions; `decisions` is consumed (activation-sized arrays)
@@ -323,16 +327,17 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
     with torch.no_grad(), Rounding(spec, twin64, seed, 0, size=0.0, record_decisions=True) as plain:
         twin64.set_weights(weights)
         twin64.forward(x, training=training)
+        fixed = {n: r["decision_input"] for n, r in plain.recs.items() if "decision_input" in r}
     twin64.set_weights(weights)
-    fixed = {n: r["decision_input"] for n, r in plain.recs.items() if "decision_input" in r}
     del plain
     held = {name: (ref, None) for name, ref in fixed.items()}
     deviations = {name: (ref, torch.zeros_like(ref, dtype=torch.float32)) for name, ref in fixed.items()}
     for k in range(draws):
         rounding = Rounding(spec, twin64, seed, k, decisions=held, keep_outputs=layers, deviations=deviations)
-        result.draws.append(_distances(run(rounding), origin))
+        result.draws.append(run(rounding, origin))
         if k == 0:
             result.magnitudes = dict(rounding.magnitudes)
+
     def count(method, a: dict, b: dict) -> int:
         return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(twin64.model, n), a[n], b[n])
                    for n in a)
@@ -340,15 +345,14 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
     flips = {name: (ref, FLIP_RADIUS * seen.to(ref.dtype)) for name, (ref, seen) in deviations.items()}
     del deviations
     if count("near_decisions", fixed, {n: r for n, (_, r) in flips.items()}):  # else no decision can flip
-        result.flips = _distances(run(Rounding(spec, twin64, seed, draws, decisions=flips, keep_outputs=layers)), origin)
+        result.flips = run(Rounding(spec, twin64, seed, draws, decisions=flips, keep_outputs=layers), origin)
     del flips, held
     for fw, run32 in runs32.items():
         if count("decision_differences", own[fw], fixed) == 0:  # its decisions are the float64 run's
             result.errors[fw] = _distances(run32, origin)
             continue
-        conditioned = run(Rounding(spec, twin64, seed, 0, size=0.0, decisions={n: (r, None) for n, r in own[fw].items()},
-                                   keep_outputs=layers))
-        result.errors[fw] = _distances(run32, conditioned)
+        result.errors[fw] = run(Rounding(spec, twin64, seed, 0, size=0.0, keep_outputs=layers,
+                                         decisions={n: (r, None) for n, r in own[fw].items()}), run32)
     if len(own) == 2:
         a, b = own.values()
         result.decision_differences = {n: count("decision_differences", {n: a[n]}, {n: b[n]}) for n in a}

@@ -41,6 +41,13 @@ def verdicts(path: Path) -> dict[tuple[str, str], str]:
     return out
 
 
+def peak(path: Path) -> str:
+    doc = json.loads(path.read_text())
+    rss = [r.get("peak_rss_bytes") or 0 for r in doc["results"]]
+    worst = max(doc["results"], key=lambda r: r.get("peak_rss_bytes") or 0)
+    return f"{max(rss) / 2**30:.2f} GiB ({worst['spec']}), {sum(r['seconds'] for r in doc['results']) / 60:.1f} min of compares"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("specs", nargs="*", help="spec ids (default: the whole zoo)")
@@ -75,6 +82,8 @@ def main() -> int:
     if differ:
         lines += ["| spec | check | " + " | ".join(SETTINGS) + " |", "|---|---|" + "---|" * len(SETTINGS)]
         lines += [f"| {s} | {c} | " + " | ".join(t.get((s, c), "-") for t in tables.values()) + " |" for s, c in differ]
+    lines += ["", "Largest peak RSS of one spec's process, and the report's wall time, per setting: " + ", ".join(
+        f"{name} {peak(args.out / f'{name}.json')}" for name in SETTINGS) + "."]
     if failed_tests:
         lines += ["", f"The test suite failed under: {', '.join(failed_tests)} (logs beside this file)."]
     (args.out / "diff.md").write_text("\n".join(lines) + "\n")

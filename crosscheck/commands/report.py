@@ -47,7 +47,9 @@ def compare_in_worker(item: str, seed: int, device: str, onnx: bool, threads: in
         spec = load_spec(item)
     except SpecError as e:
         return SpecResult(item, error="; ".join(e.lines())), env
-    return compare_spec(spec, seed=seed, device=device, onnx=onnx), env
+    result = compare_spec(spec, seed=seed, device=device, onnx=onnx)
+    result.peak_rss_bytes = environment.peak_rss_bytes()
+    return result, env
 
 
 def run(args) -> int:
