@@ -31,7 +31,8 @@ def runners(spec, weights, device: str, tmp: Path, threads: int) -> dict:
     import tensorflow as tf
     import torch
 
-    from crosscheck.onnx_export import export_model, make_twin, run_session, session
+    from crosscheck.onnx_export import export_model, run_session, session
+    from crosscheck.twins import make_twin
 
     tf_twin = make_twin(spec, "tf", device, weights)
     torch_twin = make_twin(spec, "torch", device, weights)

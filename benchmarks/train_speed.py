@@ -15,7 +15,7 @@ import argparse
 import time
 
 import crosscheck  # noqa: F401  (triton before TensorFlow)
-from crosscheck import environment, training
+from crosscheck import environment, training, twins
 from crosscheck.commands.common import load_data
 from spec import init_weights, load_spec
 
@@ -30,7 +30,7 @@ def timed(fn, steps: int, warmup: int) -> float:
 def twin_speed(spec, fw, data, bs, steps, warmup):
     from crosscheck.datasets.batches import Batches
 
-    twin = training.make_twin(spec, fw, "cpu")
+    twin = twins.make_twin(spec, fw, "cpu")
     twin.set_weights(init_weights(spec, 0))
     twin.start_training(spec.optimizer, neutral_dropout=True)
     dev = training.DeviceData(twin, spec, data)

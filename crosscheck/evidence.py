@@ -13,9 +13,8 @@ from spec import Spec
 from .measurement import float64_copies, measure
 from .sensitivity import Sensitivity, analyse
 from .tolerance import TOL_GRAD, TOL_LOSS, TOL_OUTPUT, Check, unavailable
+from .twins import FRAMEWORKS
 from .verdict import judge, reduce_proof
-
-FRAMEWORKS = ("tf", "torch")
 
 
 def tolerance_of(name: str) -> float:

@@ -27,7 +27,8 @@ from spec import Spec, init_weights
 from .datasets.batches import Batches
 from .sensitivity import DRAWS, Rounding
 from .tolerance import TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
-from .training import FRAMEWORKS, DeviceData, dropout_masks, make_twin, schedule
+from .training import DeviceData, dropout_masks, schedule
+from .twins import FRAMEWORKS, make_twin
 from .verdict import distance, judge
 
 
@@ -150,11 +151,13 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
     if result.stopped:
         result.checks.append(unavailable("loss", TOL_TRAIN_LOSS, result.stopped))
         return result
+    model = []
     try:
         f64 = lockstep(**run, float64=True)
-        model = [lockstep(**run, frameworks=("torch",), float64=True, rounding_draw=k)["torch"] for k in range(draws)]
     except Exception as e:  # a twin that cannot train in float64: judged on float32 agreement alone
-        f64, model, why = None, [], f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        f64, why = None, f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    if f64 is not None:  # the rounding model is the harness's own: its errors propagate
+        model = [lockstep(**run, frameworks=("torch",), float64=True, rounding_draw=k)["torch"] for k in range(draws)]
     if f64 is not None and any(r.stopped for r in (*f64.values(), *model)):
         f64, model, why = None, [], "no float64 reference: a float64 run stopped"
     if f64 is None:

@@ -22,8 +22,8 @@ import numpy as np
 from spec import Spec
 from spec.atomic import atomic_path
 
+
 DEFAULT_OPSET = 18  # the newest tf2onnx 1.17 supports; torch's exporter emits 18 natively
-FRAMEWORKS = ("tf", "torch")
 
 
 class ExportError(Exception):
@@ -137,17 +137,6 @@ def _name_batch_dim(proto) -> None:
         for d in v.type.tensor_type.shape.dim:
             if d.dim_param in old:
                 d.dim_param = "batch"
-
-
-def make_twin(spec: Spec, framework: str, device: str = "cpu", weights=None):
-    if framework == "tf":
-        from tf_impl.twin import TFTwin as Twin
-    else:
-        from torch_impl.twin import TorchTwin as Twin
-    twin = Twin(spec, device)
-    if weights is not None:
-        twin.set_weights(weights)
-    return twin
 
 
 def metadata(model) -> dict[str, str]:

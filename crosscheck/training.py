@@ -30,19 +30,9 @@ from spec import Spec, init_weights, losses
 from . import run_artifacts as artifacts
 from .datasets.batches import Batches
 from .errors import UserError
+from .twins import make_twin
 
-FRAMEWORKS = ("tf", "torch")
 EVAL_BATCH = 1000
-
-
-def make_twin(spec: Spec, framework: str, device: str = "auto"):
-    if framework == "tf":
-        from tf_impl.twin import TFTwin
-
-        return TFTwin(spec, device)
-    from torch_impl.twin import TorchTwin
-
-    return TorchTwin(spec, device)
 
 
 def is_class_ids(y: np.ndarray) -> bool:

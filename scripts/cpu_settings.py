@@ -69,7 +69,7 @@ def main() -> int:
             return 1
         (args.out / f"{name}.json").write_text((args.out / name / "report.json").read_text())
         if not args.no_tests:
-            rc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider"], env, args.out / f"{name}.tests.log")
+            rc = run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=20"], env, args.out / f"{name}.tests.log")
             print(f"  test suite: {'passed' if rc == 0 else f'FAILED (exit {rc})'}", flush=True)
             if rc != 0:
                 failed_tests.append(name)

@@ -3,6 +3,7 @@ of the quantity's scale, in each twin, on the issue's four specs and one spec of
 layer types; the harness must call every one a failure and name where it is.
 
     .venv/bin/python scripts/defect_matrix.py [--out docs/defect_matrix.md] [--eps 1e-2 1e-3] [--specs ID ...]
+        [--kinds forward gradient moving onnx update]
 
 Writes the table (and a JSON twin beside it); exit 1 if any injection was missed.
 """
@@ -24,6 +25,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/defect_matrix.md"))
     parser.add_argument("--eps", type=float, nargs="+", default=[1e-2, 1e-3])
     parser.add_argument("--specs", nargs="*", help="spec ids (default: the matrix's)")
+    parser.add_argument("--kinds", nargs="+", default=list(defects.KINDS), choices=defects.KINDS,
+                        help="which injections (default: all)")
     args = parser.parse_args()
     quiet.silence_frameworks()
     environment.conformance_mode()
@@ -32,7 +35,7 @@ def main() -> int:
     for spec in specs:
         data = defects.training_data(spec) if spec.optimizer else None
         for eps in args.eps:
-            for d in defects.defects_for(spec, eps):
+            for d in defects.defects_for(spec, eps, kinds=args.kinds):
                 o = defects.run(spec, d, data)
                 rows.append(o)
                 print(f"{'caught' if o.caught else 'MISSED'}  {spec.id}: {d.describe()}: {o.verdict}, names {o.named} "

@@ -30,7 +30,8 @@ from tqdm import tqdm  # noqa: E402
 
 from crosscheck import environment  # noqa: E402
 from crosscheck.conformance_inputs import make_batch  # noqa: E402
-from crosscheck.onnx_export import DEFAULT_OPSET, export_model, make_twin, run_session, session  # noqa: E402
+from crosscheck.onnx_export import DEFAULT_OPSET, export_model, run_session, session  # noqa: E402
+from crosscheck.twins import make_twin  # noqa: E402
 from crosscheck.tolerance import TOL_OUTPUT, compare_arrays  # noqa: E402
 from spec import build_spec, init_weights  # noqa: E402
 from spec.atomic import write_text_atomic  # noqa: E402

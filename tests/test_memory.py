@@ -109,9 +109,9 @@ def test_cli_compare_refuses_a_spec_far_too_large(tmp_path):
                         rf"256 MB at batch 8, float64 reference included\) but {SOME_GB}\n", proc.stderr), proc.stderr
     proc = crosscheck("compare", str(wide), "--device", "cpu", "--train-steps", "2")
     assert proc.returncode == 2 and proc.stdout == "", proc.stderr
-    # compare cuts its batch to 2 for a model whose float64 runs would not fit (conformance_inputs)
-    assert re.fullmatch(rf"{re.escape(str(wide))}: input.shape: model needs ~960 GB \(parameters 416 B, activations "
-                        rf"960 GB at batch 2, float64 reference included\) but {SOME_GB}\n", proc.stderr), proc.stderr
+    # compare cuts its batch to 1 for a model whose float64 runs would not fit (conformance_inputs)
+    assert re.fullmatch(rf"{re.escape(str(wide))}: input.shape: model needs ~480 GB \(parameters 416 B, activations "
+                        rf"480 GB at batch 1, float64 reference included\) but {SOME_GB}\n", proc.stderr), proc.stderr
 
 
 def test_cli_train_refuses_it_and_writes_nothing(tmp_path):

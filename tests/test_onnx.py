@@ -15,7 +15,8 @@ import pytest
 
 from crosscheck import cli
 from crosscheck.conformance_inputs import make_batch
-from crosscheck.onnx_export import DEFAULT_OPSET, ExportError, class_probabilities, export_model, make_twin, metadata, session
+from crosscheck.onnx_export import DEFAULT_OPSET, ExportError, class_probabilities, export_model, metadata, session
+from crosscheck.twins import make_twin
 from crosscheck.onnx_parity import PAIR_NAMES, parity_checks, parse_check_name
 from spec import build_spec, init_weights, load_spec
 from spec.layers import registry

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from crosscheck import training
+from crosscheck import training, twins
 from crosscheck.commands.common import data_choice, data_examples
 from crosscheck.datasets import synthetic
 from spec import SpecError, build_spec, load_spec
@@ -116,7 +116,7 @@ def test_cli_train_and_compare_a_regression_spec_on_synthetic_data(tmp_path):
                       "--no-progress", "--threads", "1")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("rgb_mse: 5 steps of batch 8 on synthetic data (seed 0): 1024 train / 256 test examples")
-    for fw in training.FRAMEWORKS:
+    for fw in twins.FRAMEWORKS:
         run = tmp_path / "runs" / "rgb_mse" / fw
         metrics = json.loads((run / "metrics.json").read_text())  # strict JSON: no NaN
         assert metrics["steps_done"] == 5 and metrics["data"] == "synthetic data (seed 0)"
@@ -136,7 +136,7 @@ def test_cli_train_and_compare_a_vector_classifier_on_synthetic_data(tmp_path):
     proc = crosscheck("train", str(path), "--data", "synthetic", "--steps", "5", "--out", str(tmp_path / "runs"),
                       "--no-progress", "--threads", "1")
     assert proc.returncode == 0, proc.stderr
-    for fw in training.FRAMEWORKS:
+    for fw in twins.FRAMEWORKS:
         metrics = json.loads((tmp_path / "runs" / "vector_ce" / fw / "metrics.json").read_text())
         assert metrics["steps_done"] == 5 and 0 <= metrics["final_test_accuracy"] <= 1
     proc = crosscheck("compare", str(path), "--train-steps", "3", "--device", "cpu", "--threads", "1", "--json")

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from crosscheck import lockstep, training
+from crosscheck import lockstep, training, twins
 from crosscheck.errors import UserError
 from crosscheck.datasets import mnist, npm
 from crosscheck.datasets.batches import Batches
@@ -92,8 +92,8 @@ def test_both_twins_receive_identical_batches(small):
     spec = load_spec("init_study_relu_he")
     idx = Batches(len(small.x_train), 100, 0).indices(5)
     got = {}
-    for fw in training.FRAMEWORKS:
-        dev = training.DeviceData(training.make_twin(spec, fw, "cpu"), spec, small)
+    for fw in twins.FRAMEWORKS:
+        dev = training.DeviceData(twins.make_twin(spec, fw, "cpu"), spec, small)
         got[fw] = [np.asarray(t) if fw == "tf" else t.numpy() for t in dev.batch(idx)]
     for a, b in zip(got["tf"], got["torch"]):
         np.testing.assert_array_equal(a, b)
@@ -130,13 +130,13 @@ def _hand_update(opt, state, w, g, t):
     {"type": "adam", "learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.9, "epsilon": 0.05},
     {"type": "adagrad", "learning_rate": 0.2, "initial_accumulator_value": 0.05, "epsilon": 0.01},
 ], ids=["sgd", "momentum", "adam", "adagrad"])
-@pytest.mark.parametrize("framework", training.FRAMEWORKS)
+@pytest.mark.parametrize("framework", twins.FRAMEWORKS)
 def test_optimizer_step_matches_hand_computed_update(optimizer, framework):
     """Three steps of each twin's optimiser against the spec's update written out in numpy, from
     the twin's own gradients. Large epsilons make the epsilon placement visible: torch's default
     Adam/Adagrad maths would miss by more than 1e-3."""
     spec = build_spec({**TINY, "optimizer": optimizer})
-    twin = training.make_twin(spec, framework, "cpu")
+    twin = twins.make_twin(spec, framework, "cpu")
     rng = np.random.default_rng(0)
     x = rng.random((6, 5), dtype=np.float32)
     y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 6)]
@@ -217,7 +217,7 @@ def test_native_dropout_breaks_lockstep(small):
 
     def worst_rel(neutral):
         a, b = (np.asarray(training.train(spec, fw, small, total_steps=5, batch_size=32, neutral_dropout=neutral,
-                                          progress=False, eval_every=10).losses) for fw in training.FRAMEWORKS)
+                                          progress=False, eval_every=10).losses) for fw in twins.FRAMEWORKS)
         return float(np.max(np.abs(a - b) / np.abs(b)))
 
     assert worst_rel(True) <= tol_loss
@@ -225,7 +225,7 @@ def test_native_dropout_breaks_lockstep(small):
 
 
 # -- runs: resume, NaN ----------------------------------------------------------------------------
-@pytest.mark.parametrize("framework", training.FRAMEWORKS)
+@pytest.mark.parametrize("framework", twins.FRAMEWORKS)
 def test_resume_gives_the_uninterrupted_curve(tmp_path, small, framework):
     spec = load_spec("init_study_sigmoid_xavier")  # Adam: slots and step count must survive
     kw = dict(batch_size=50, seed=2, device="cpu", eval_every=4, progress=False)
@@ -250,7 +250,7 @@ def test_cli_train_stops_on_nan_and_keeps_consistent_files(tmp_path):
         capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 1, proc.stderr
     assert "STOPPED: loss is nan at step 3" in proc.stdout
-    for fw in training.FRAMEWORKS:
+    for fw in twins.FRAMEWORKS:
         run = tmp_path / "ltfn3_mlp" / fw
         metrics = json.loads((run / "metrics.json").read_text())
         assert metrics["steps_done"] == 3 and metrics["stopped"].startswith("loss is nan at step 3")
@@ -298,7 +298,7 @@ def test_equivalence_uses_native_initialisers(capsys):
                "--no-progress"])
     out = json.loads(capsys.readouterr().out)
     assert rc in (0, 1) and rc == (0 if out["within_pooled_spread"] else 1)
-    for fw in training.FRAMEWORKS:
+    for fw in twins.FRAMEWORKS:
         assert len(set(out[fw]["accuracies"])) == 2  # different seeds, different native initial weights
         assert 0.5 < out[fw]["mean"] < 1.0
     # native initialisation: the twins do not start from the same weights, so they do not agree exactly

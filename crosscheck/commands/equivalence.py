@@ -33,7 +33,7 @@ def run(args) -> int:
     import numpy as np
     import torch
 
-    from crosscheck import environment, training
+    from crosscheck import environment, training, twins
     from crosscheck.errors import UserError
 
     if args.seeds < 2:
@@ -47,9 +47,9 @@ def run(args) -> int:
         raise UserError(f"spec {spec.id!r}: equivalence compares test accuracy, which needs class labels; "
                         f"its {(spec.loss or {}).get('type', 'missing')} loss has none")
     bs, total = training.schedule(spec, len(data.x_train), args.steps)
-    acc = {fw: [] for fw in training.FRAMEWORKS}
+    acc = {fw: [] for fw in twins.FRAMEWORKS}
     for seed in range(args.seeds):
-        for fw in training.FRAMEWORKS:
+        for fw in twins.FRAMEWORKS:
             keras.utils.set_random_seed(seed)
             torch.manual_seed(seed)
             r = training.train(spec, fw, data, total_steps=total, batch_size=bs, seed=seed, device=args.device,
@@ -68,7 +68,7 @@ def run(args) -> int:
         print()
     else:
         print(f"{spec.id}: {args.seeds} seeds × {total} steps (batch {bs}) on {data.summary()}, native initialisers and dropout")
-        for fw in training.FRAMEWORKS:
+        for fw in twins.FRAMEWORKS:
             print(f"  {fw:5s} test accuracy {100 * stats[fw]['mean']:.2f} ± {100 * stats[fw]['std']:.2f} %  "
                   f"({', '.join(f'{100 * a:.2f}' for a in acc[fw])})")
         print(f"  difference of means {100 * diff:+.2f} pts, pooled std {100 * pooled:.2f} pts: "

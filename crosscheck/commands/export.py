@@ -20,7 +20,8 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from crosscheck.errors import UserError
-    from crosscheck.onnx_export import DEFAULT_OPSET, FRAMEWORKS, ExportError, export_model, make_twin
+    from crosscheck.onnx_export import DEFAULT_OPSET, ExportError, export_model
+    from crosscheck.twins import FRAMEWORKS, make_twin
     from spec import init_weights, load_weights, memory
 
     specs = load_specs(args.specs)

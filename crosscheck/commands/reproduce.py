@@ -40,7 +40,7 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from crosscheck import environment, run_artifacts, training
+    from crosscheck import environment, run_artifacts, training, twins
     from crosscheck.errors import UserError
 
     if args.evals < 1:
@@ -52,7 +52,7 @@ def run(args) -> int:
         check_training_memory(spec, args.data, spec.optimizer)
     apply_threads(args)
     environment.conformance_mode()
-    frameworks = training.FRAMEWORKS if args.framework == "both" else (args.framework,)
+    frameworks = twins.FRAMEWORKS if args.framework == "both" else (args.framework,)
     args.out.mkdir(parents=True, exist_ok=True)
     done = _update(args.out)["results"]
     data_cache = {}
@@ -89,7 +89,7 @@ def run(args) -> int:
 
             _update(args.out, record)
             runs = {}
-            for f2 in training.FRAMEWORKS:
+            for f2 in twins.FRAMEWORKS:
                 if (curves / f"{spec.id}.{f2}.npz").exists():
                     with np.load(curves / f"{spec.id}.{f2}.npz") as z:
                         runs[f2] = run_artifacts.RunResult(f2, len(z["losses"]), list(z["losses"]),

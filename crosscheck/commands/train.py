@@ -31,7 +31,7 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from crosscheck import environment, run_artifacts, training
+    from crosscheck import environment, run_artifacts, training, twins
     from crosscheck.errors import UserError
 
     for name in ("steps", "epochs", "batch_size", "eval_every"):
@@ -50,7 +50,7 @@ def run(args) -> int:
     data = load_data(spec, args.data)
     bs, total = training.schedule(spec, len(data.x_train), args.steps, args.epochs, args.batch_size)
     out = args.out / spec.id
-    frameworks = training.FRAMEWORKS if args.framework == "both" else (args.framework,)
+    frameworks = twins.FRAMEWORKS if args.framework == "both" else (args.framework,)
     results = {}
     print(f"{spec.id}: {total} steps of batch {bs} on {data.summary()}; writing {out}/")
     for fw in frameworks:
