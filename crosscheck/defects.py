@@ -247,6 +247,12 @@ def run(spec, defect: Defect, data=None, seed: int = 0, device: str = "cpu") -> 
 MATRIX_SPECS = ("ltfn6_convnet_he", "cifar10_colab", "catsdogs_head_fc", "resnet50_transfer")
 
 
+def matrix_kinds(spec) -> tuple[str, ...]:
+    """What the matrix injects into a spec: every kind into the issue's specs; into a layer type's
+    example only its forward output (the other kinds do not depend on the layer type)."""
+    return KINDS if spec.id in MATRIX_SPECS else ("forward",)
+
+
 def matrix_specs():
     from spec import build_spec, load_spec
     from spec.layers import registry

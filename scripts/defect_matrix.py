@@ -35,7 +35,8 @@ def main() -> int:
     for spec in specs:
         data = defects.training_data(spec) if spec.optimizer else None
         for eps in args.eps:
-            for d in defects.defects_for(spec, eps, kinds=args.kinds):
+            kinds = [k for k in args.kinds if k in defects.matrix_kinds(spec)]
+            for d in defects.defects_for(spec, eps, kinds=kinds):
                 o = defects.run(spec, d, data)
                 rows.append(o)
                 print(f"{'caught' if o.caught else 'MISSED'}  {spec.id}: {d.describe()}: {o.verdict}, names {o.named} "

@@ -47,16 +47,21 @@ _INDEX_TO_BRANCH = {v: k for k, v in _BRANCH_TO_INDEX.items()}
 
 
 # -- names: Keras 2.2.4 (the spec's) ↔ keras-applications / Keras 3 --------------------------
+def _block_layer(name: str) -> tuple[str, str, str, str]:
+    """`res3b_branch2a` → ("res", "3", "b", "2a"): a residual block's layer, by Keras 2.2.4's name."""
+    m = re.fullmatch(r"(res|bn)([2-5])([a-z])_branch(1|2a|2b|2c)", name)
+    if not m:
+        raise KeyError(name)
+    return m.groups()
+
+
 def keras3_name(name: str) -> str:
     """`res2a_branch2a` → `conv2_block1_1_conv`, `bn4c_branch1` → `conv4_block3_0_bn`,
     `conv1` → `conv1_conv`, `bn_conv1` → `conv1_bn`, `fc1000` → `predictions`."""
     fixed = {"conv1": "conv1_conv", "bn_conv1": "conv1_bn", "fc1000": "predictions"}
     if name in fixed:
         return fixed[name]
-    m = re.fullmatch(r"(res|bn)([2-5])([a-z])_branch(1|2a|2b|2c)", name)
-    if not m:
-        raise KeyError(name)
-    kind, stage, block, branch = m.groups()
+    kind, stage, block, branch = _block_layer(name)
     return f"conv{stage}_block{ord(block) - ord('a') + 1}_{_BRANCH_TO_INDEX[branch]}_{'conv' if kind == 'res' else 'bn'}"
 
 
@@ -293,10 +298,7 @@ def v15_name(name: str) -> str:
     fixed = {"conv1": "conv1", "bn_conv1": "bn1", "fc1000": "fc"}
     if name in fixed:
         return fixed[name]
-    m = re.fullmatch(r"(res|bn)([2-5])([a-z])_branch(1|2a|2b|2c)", name)
-    if not m:
-        raise KeyError(name)
-    kind, stage, block, branch = m.groups()
+    kind, stage, block, branch = _block_layer(name)
     prefix = f"layer{int(stage) - 1}_{ord(block) - ord('a')}"
     if branch == "1":
         return f"{prefix}_downsample_{0 if kind == 'res' else 1}"

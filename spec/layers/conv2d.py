@@ -10,13 +10,13 @@ import numpy as np
 
 from ..padding import output_size
 from ._windows import offset_views
-from .base import INT_OR_PAIR, PADDING, POSITIVE_INT, LayerType, ShapeError, expect_rank, pair, register
+from ._kernel_bias import _KernelBias
+from .base import INT_OR_PAIR, PADDING, POSITIVE_INT, ShapeError, expect_rank, pair, register
 
 
 @register
-class Conv2D(LayerType):
+class Conv2D(_KernelBias):
     type = "conv2d"
-    sum_of_products = True
     properties = {
         "filters": POSITIVE_INT,
         "kernel_size": INT_OR_PAIR,
@@ -26,7 +26,6 @@ class Conv2D(LayerType):
     }
     required = ("filters", "kernel_size")
     defaults = {"strides": 1, "padding": "valid", "use_bias": True}
-    params = ("kernel", "bias")
     # SAME stride 2 on an even input: the total padding is odd, its extra row/column bottom/right.
     example = ({"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, (8, 8, 2))
 
@@ -39,18 +38,8 @@ class Conv2D(LayerType):
             raise ShapeError("kernel_size", f"kernel {[kh, kw]} is larger than the input {[h, w]} with valid padding")
         return (oh, ow, cfg["filters"])
 
-    def param_shapes(self, cfg, in_shapes):
-        kh, kw = pair(cfg["kernel_size"])
-        shapes = {"kernel": (kh, kw, in_shapes[0][2], cfg["filters"])}
-        if cfg["use_bias"]:
-            shapes["bias"] = (cfg["filters"],)
-        return shapes
-
-    def active_params(self, cfg):
-        return self.params if cfg["use_bias"] else ("kernel",)
-
-    def default_init(self, param):
-        return {"type": "glorot_uniform"} if param == "kernel" else {"type": "zeros"}
+    def kernel_shape(self, cfg, in_shapes):
+        return (*pair(cfg["kernel_size"]), in_shapes[0][2], cfg["filters"])
 
     def reference(self, cfg, inputs, params, training=False):
         kernel = params["kernel"]
