@@ -116,19 +116,28 @@ def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int | N
     tf_twin, torch_twin = TFTwin(spec, device), TorchTwin(spec, device)
     if batch is None:
         batch = conformance_batch(spec)
-    result = compare_twins(spec, tf_twin, torch_twin, seed=seed, batch=batch)
-    result.notes.append(f"batch {batch}")
-    if onnx:
-        from .onnx_parity import parity_checks
+    if not onnx:
+        result = compare_twins(spec, tf_twin, torch_twin, seed=seed, batch=batch)
+        result.notes.append(f"batch {batch}")
+        return result
+    from .onnx_parity import parity_checks
 
-        start = time.perf_counter()
-        # Whatever compare_twins left (its conformance weights, or state a training-mode check moved),
-        # both twins hold the same weights for the exports.
-        torch_twin.set_weights(tf_twin.get_weights())
-        try:
-            result.checks += parity_checks(spec, tf_twin, torch_twin, seed=seed, device=device)
-        except Exception as e:  # an exporter that cannot handle the spec is a failed check, not a crash
-            note = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
-            result.checks.append(unavailable("onnx:export", TOL_OUTPUT, note))
-        result.seconds += time.perf_counter() - start
+    # ONNX parity first, from the conformance weights: converting is the largest transient of all
+    # (tf2onnx on ResNet50: ~4 GB), and before the float64 runs it does not stack on their memory.
+    start = time.perf_counter()
+    twins64, _ = float64_twins(tf_twin, torch_twin)
+    weights, origin = conformance_weights(spec, (twins64 or {"tf": tf_twin})["tf"], seed, batch)
+    del twins64
+    for twin in (tf_twin, torch_twin):
+        twin.set_weights(weights)
+    try:
+        parity = parity_checks(spec, tf_twin, torch_twin, seed=seed, device=device)
+    except Exception as e:  # an exporter that cannot handle the spec is a failed check, not a crash
+        note = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+        parity = [unavailable("onnx:export", TOL_OUTPUT, note)]
+    seconds = time.perf_counter() - start
+    result = compare_twins(spec, tf_twin, torch_twin, seed=seed, batch=batch, weights=weights)
+    result.notes += [origin, f"batch {batch}"]
+    result.checks += parity
+    result.seconds += seconds
     return result

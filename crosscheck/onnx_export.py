@@ -14,6 +14,7 @@ Parity with the native twins is `crosscheck.onnx_parity`.
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,8 +64,27 @@ def _tf_proto(spec: Spec, twin, opset: int):
     def serve(x):
         return {spec.output: model(x, training=False)}
 
-    proto, _ = tf2onnx.convert.from_function(serve, input_signature=signature, opset=opset)
+    # tf2onnx deep-copies the whole graph, weights included, before each of its optimizer passes so
+    # that a failing pass can be skipped ("catch errors"); the copies pile up (ResNet50: +6 GB). A
+    # failing pass then fails the export instead, which export_model reports.
+    with _environment(TF2ONNX_CATCH_ERRORS="FALSE"):
+        proto, _ = tf2onnx.convert.from_function(serve, input_signature=signature, opset=opset)
     return proto, ("tf2onnx", tf2onnx.__version__), ("tensorflow", tf.__version__)
+
+
+@contextmanager
+def _environment(**values):
+    """Environment variables set for the duration of the block, restored after."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @contextmanager

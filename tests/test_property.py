@@ -93,10 +93,13 @@ def test_random_dag_specs_conform(seed):
     assert np.isfinite(result.checks[0].max_abs)
 
 
-# Found by the test above (HYPOTHESIS_PROFILE=explore): on a channels-last view of its input, torch
-# 2.14.1's oneDNN conv returned a wrong weight gradient for this 1x1 stride-2 conv, differently on
-# each run (spec/SEMANTICS.md, "Logical layout"). The twin feeds contiguous NCHW; this must now pass
-# at the plain tolerances, every time, with no rounding-floor excuse.
+# Found by the property test (HYPOTHESIS_PROFILE=explore): on a channels-last view of its input,
+# torch 2.14.1's oneDNN conv returned a wrong weight gradient for this 1x1 stride-2 conv, differently
+# on each run (spec/SEMANTICS.md, "Logical layout"). The twin feeds contiguous NCHW: torch's error
+# must stay within rounding on every run. TensorFlow 2.21 has a defect of the same kind here under
+# oneDNN's AVX2 kernels (ONEDNN_MAX_CPU_ISA=AVX2, found by scripts/cpu_settings.py: 1 run in ~6,
+# error ~100 % of scale): when TF's gradient is off, the verdict must be a float32-defect naming tf,
+# never a pass, and nothing else may fail.
 FOUND_1X1_STRIDE2 = {
     "id": "prop", "input": {"name": "x", "shape": [6, 8, 3]},
     "layers": [
@@ -112,8 +115,14 @@ FOUND_1X1_STRIDE2 = {
 
 
 def test_found_1x1_stride2_conv_gradient_conforms_every_run():
+    from crosscheck.tolerance import DEFECT
+    from crosscheck.verdict import DEFECT_FACTOR
+
     spec = build_spec(FOUND_1X1_STRIDE2)
     for seed in range(6):
         result = compare_spec(spec, seed=seed, device="cpu", batch=8)
-        loose = [(c.name, c.max_scaled, c.note) for c in result.checks if c.max_scaled > c.tol]
-        assert not loose and not result.failed, (seed, loose)
+        for c in result.checks:
+            if c.errors is not None:  # torch: within rounding of this computation, every run
+                assert c.errors["torch"] <= DEFECT_FACTOR * max(c.sensitivity, c.decision_sensitivity), (seed, c.note)
+            if c.max_scaled > c.tol:  # only TF's kernel defect may separate the twins, and it is named
+                assert c.verdict == DEFECT and c.defect_in == ["tf"], (seed, c.name, c.verdict, c.note)

@@ -157,7 +157,8 @@ def test_optimizer_step_matches_hand_computed_update(optimizer, framework):
     state = twin.get_optimizer_state()
     assert int(state["step"]) == 3
     if optimizer["type"] == "adam":
-        np.testing.assert_allclose(state["h.kernel/v"], states["h.kernel"]["v"], rtol=1e-5)
+        v = states["h.kernel"]["v"]  # its tiny elements are float32 rounding of tiny g²: judged at v's scale
+        np.testing.assert_allclose(state["h.kernel/v"], v, rtol=1e-5, atol=1e-6 * np.abs(v).max())
     if optimizer["type"] == "adagrad":
         np.testing.assert_allclose(state["h.kernel/accumulator"], states["h.kernel"]["a"], rtol=1e-6)
 
