@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from spec import Spec
 
-from .conformance_inputs import conformance_batch, conformance_weights, dropout_free, has_training_mode, make_batch
+from .conformance_inputs import (conformance_batch, conformance_weights, dropout_free, has_batchnorm, has_training_mode,
+                                 make_batch)
 from .divergence import first_divergent_layer
 from .evidence import float64_twins, gather, judge_key
 from .tolerance import PASS, TOL_OUTPUT, Check, unavailable, worst_verdict
@@ -125,7 +126,9 @@ def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int | N
     # ONNX parity first, from the conformance weights: converting is the largest transient of all
     # (tf2onnx on ResNet50: ~4 GB), and before the float64 runs it does not stack on their memory.
     start = time.perf_counter()
-    twins64, _ = float64_twins(tf_twin, torch_twin)
+    # a float64 TF copy only where the weights need one (batchnorm calibration); compare_twins and
+    # parity_checks build their own
+    twins64 = float64_twins(tf_twin, torch_twin)[0] if has_batchnorm(spec) else None
     weights, origin = conformance_weights(spec, (twins64 or {"tf": tf_twin})["tf"], seed, batch)
     del twins64
     for twin in (tf_twin, torch_twin):
