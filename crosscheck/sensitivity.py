@@ -14,7 +14,8 @@ U(−1, 1) for every element:
 * every cotangent, backwards: g + u·r·|g| at each layer output, and for sums of products u·r·B at
   its inputs, B = Σ|terms| of the input cotangent (|Wᵀ|·|δ|);
 * every parameter gradient: g + u·r·max(|g|, M), M = Σ|terms| of the gradient (Σ|x|·|δ| over
-  batch and positions for a kernel, Σ|δ| for a bias, Σ|δ|·|x̂| for a batchnorm's gamma);
+  batch and positions for a kernel, Σ|δ| for a bias, Σ|δ|·|x̂| for a batchnorm's gamma), and for
+  a plain sum of n terms + u·r·(√(n/8) − 1)·|g| (`Rounding._sum_size`);
 * the loss and each moving statistic: their storage, u·|value|, upstream effects included.
 
 Each draw is seeded from (seed, draw), so the sensitivity is the same on every machine (float64
@@ -137,8 +138,9 @@ class Rounding:
     def _reduction(self, node, param: str) -> float:
         """How much more than u·Σ|terms| a plain sum of a parameter's gradient over positions can
         be off: a vectorised float32 sum keeps one accumulator per SIMD lane (8 on AVX2) and adds
-        n/8 terms into each, all of one sign when the terms are (a bias behind a global pool sums
-        thousands of equal values): √(n/8). Gradients computed as matrix products are blocked
+        n/8 terms into each; each addition rounds at the size of its partial sum, which grows to
+        the lane's total when the terms are of one sign (a bias behind a global pool sums thousands
+        of equal values): √(n/8) times |Σ|. Gradients computed as matrix products are blocked
         and keep u·Σ|terms| (`TorchLayer.summed_params` says which are plain sums)."""
         layer = registry()[node.type]
         if param not in layer.summed_params:
@@ -146,32 +148,39 @@ class Rounding:
         n = self.recs.get(node.name, {}).get("summed", {}).get(layer.native_names.get(param, param), 1.0)
         return max(1.0, float(np.sqrt(n / 8)))
 
+    @staticmethod
+    def _sum_size(value, terms, reduction: float):
+        """The rounding size of a sum: u·Σ|terms| for its cancelling part, and the lanes' growth
+        (`_reduction`) on the part that does not cancel, |Σ|: k·|Σ| for terms of one sign (where
+        Σ|terms| = |Σ|), ≈ Σ|terms| where the terms cancel (their partial sums stay small)."""
+        return terms + (reduction - 1.0) * value
+
     def gradient(self, node, param: str, g: np.ndarray) -> np.ndarray:
         layer = registry()[node.type]
         terms = self.recs.get(node.name, {}).get("grad_terms", {}).get(layer.native_names.get(param, param))
         m = np.abs(g) if terms is None else np.maximum(layer.from_native(node, param, terms.detach().cpu().numpy()), np.abs(g))
         key = f"{'train:' if self.twin.model.training else ''}grad:{node.name}.{param}"
         self.magnitudes.setdefault(key, float(m.max(initial=0.0)))
-        m *= self.rng.uniform(-self.size, self.size, g.shape) * self._reduction(node, param)
-        return g + m
+        size = self._sum_size(np.abs(g), m, self._reduction(node, param))
+        return g + self.rng.uniform(-self.size, self.size, g.shape) * size
 
     def native_gradient_noise(self, node, param: str, grad: torch.Tensor) -> torch.Tensor:
         """The rounding of a parameter's gradient in the twin's own layout (training steps)."""
         layer = registry()[node.type]
         terms = self.recs.get(node.name, {}).get("grad_terms", {}).get(layer.native_names.get(param, param))
         size = grad.abs() if terms is None else torch.maximum(terms, grad.abs())
-        return self.noise(grad) * size * self._reduction(node, param)
+        return self.noise(grad) * self._sum_size(grad.abs(), size, self._reduction(node, param))
 
     def state(self, node, param: str, value: np.ndarray) -> np.ndarray:
         """A moving statistic after a training-mode forward: a sum of its terms over the batch and
-        positions, rounded as such (√(n/8), as a plain-sum gradient)."""
+        positions, rounded as such (as a plain-sum gradient, `_sum_size`)."""
         rec = self.recs.get(node.name, {})
         m = rec.get("state_terms", {}).get(param)
         if m is None:
             return value * (1 + self.rng.uniform(-self.size, self.size, np.shape(value)))
         self.magnitudes.setdefault(f"train:{node.name}.{param}", float(np.max(m, initial=0.0)))
         n = rec.get("state_summed", 1.0) / max(1, np.size(m))
-        size = np.maximum(np.abs(value), m) * max(1.0, float(np.sqrt(n / 8)))
+        size = self._sum_size(np.abs(value), np.maximum(np.abs(value), m), max(1.0, float(np.sqrt(n / 8))))
         return value + self.rng.uniform(-self.size, self.size, np.shape(value)) * size
 
     def layer_outputs(self) -> dict[str, np.ndarray]:
