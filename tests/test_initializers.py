@@ -63,7 +63,8 @@ def test_native_initialisers_match_the_spec_distribution(init):
     from torch import nn  # noqa: F401  (the generated snippet uses `nn`)
 
     from tf_impl.initializers import initializer_source
-    from torch_impl.initializers import TRUNC_HELPER, init_source
+    from torch_impl.initializers import TRUNC_HELPER
+    from torch_impl.initializers import initializer_source as torch_initializer_source
 
     init = I.normalize(init)
     shape = (300, 400)
@@ -77,5 +78,5 @@ def test_native_initialisers_match_the_spec_distribution(init):
     weight = torch.empty(shape[1], shape[0])  # nn.Linear layout (out, in)
     scope = {"nn": nn, "math": math, "w": weight}
     exec(TRUNC_HELPER, scope)
-    exec(init_source(init, "w", shape), scope)
+    exec(torch_initializer_source(init, "w", shape), scope)
     assert abs(weight.double().var().item() / target - 1) < 0.02

@@ -71,7 +71,8 @@ class TFTwin:
     def set_weights(self, weights: dict[str, np.ndarray]) -> None:
         for node in self.spec.nodes:
             if node.param_shapes:
-                arrays = registry()[node.type].to_native(node, {p: weights[f"{node.name}.{p}"] for p in node.param_shapes})
+                layer = registry()[node.type]
+                arrays = [layer.to_native(node, p, weights[f"{node.name}.{p}"]) for p in node.param_shapes]
                 self.model.get_layer(node.name).set_weights([np.asarray(a, self.dtype.as_numpy_dtype) for a in arrays])
 
     def get_weights(self) -> dict[str, np.ndarray]:
@@ -249,6 +250,5 @@ class TFTwin:
         for key, slot, var in self._slot_variables():
             name, param = key.split(".")
             node = self.spec.node(name)
-            arrays = {p: state.get(f"{name}.{p}/{slot}", np.zeros(s, np.float32)) for p, s in node.param_shapes.items()}
-            native = dict(zip(node.param_shapes, registry()[node.type].to_native(node, arrays)))
-            var.assign(native[param])
+            value = state.get(f"{name}.{param}/{slot}", np.zeros(node.param_shapes[param], np.float32))
+            var.assign(registry()[node.type].to_native(node, param, value))

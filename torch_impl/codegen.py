@@ -11,7 +11,7 @@ import textwrap
 
 from spec import Spec, SpecError, losses
 
-from .initializers import TRUNC_HELPER, init_source
+from .initializers import TRUNC_HELPER, initializer_source
 from .layers import registry
 from .layout import is_spatial
 from .losses import loss_source
@@ -41,7 +41,7 @@ def generate(spec: Spec) -> str:
         body.append(f"        self.{node.name} = {t.constructor(node)}")
         forward.append(f"        {node.name} = self.{node.name}({arg})")
         for param, shape in node.param_shapes.items():
-            init_lines.append("        " + init_source(node.init[param], f"self.{node.name}.{t.native_names[param]}", shape))
+            init_lines.append("        " + initializer_source(node.init[param], f"self.{node.name}.{t.native_names[param]}", shape))
         if not node.trainable:
             body.append(f"        self.{node.name}.requires_grad_(False)")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from spec.initializers import TRUNCATED_NORMAL_STDDEV_OF_UNIT, fans
 
 
-def init_source(init: dict, target: str, canonical_shape) -> str:
+def initializer_source(init: dict, target: str, canonical_shape) -> str:
     kind = init["type"]
     if kind == "zeros":
         return f"nn.init.zeros_({target})"

@@ -127,6 +127,14 @@ def check_training_memory(spec, source: str | None, optimizer: dict | None, batc
     memory.ensure_fits(spec, need)
 
 
+def add_training_run(parser) -> None:
+    """The options of every command that trains: progress, data, device, threads."""
+    parser.add_argument("--no-progress", action="store_true")
+    add_data(parser)
+    add_device(parser)
+    add_threads(parser)
+
+
 def add_threads(parser) -> None:
     parser.add_argument("--threads", type=int, metavar="N",
                         help="intra-op threads of both frameworks (default: theirs); 1 is much faster on a busy CPU")

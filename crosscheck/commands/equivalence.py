@@ -10,7 +10,7 @@ import json
 import math
 import sys
 
-from .common import add_data, add_device, add_threads, apply_threads, check_training_memory, load_data, load_specs
+from .common import add_training_run, apply_threads, check_training_memory, load_data, load_specs
 
 NAME = "equivalence"
 HELP = "train each twin from K seeds with native initialisers; compare final test accuracy distributions"
@@ -22,10 +22,7 @@ def add_arguments(parser):
     parser.add_argument("--seeds", type=int, default=5, metavar="K")
     parser.add_argument("--steps", type=int, help="training steps (default: the spec's schedule)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    parser.add_argument("--no-progress", action="store_true")
-    add_data(parser)
-    add_device(parser)
-    add_threads(parser)
+    add_training_run(parser)
 
 
 def run(args) -> int:

@@ -17,7 +17,7 @@ import numpy as np
 
 from spec.atomic import atomic_path
 
-from .common import add_data, add_threads, apply_threads, add_device, check_training_memory, load_data, load_specs
+from .common import add_training_run, apply_threads, check_training_memory, load_data, load_specs
 
 NAME = "reproduce"
 HELP = "train each MNIST spec with its post's schedule in both twins; table of post vs TF vs torch"
@@ -33,10 +33,7 @@ def add_arguments(parser):
     parser.add_argument("--evals", type=int, default=5, help="test-set evaluations per run (default 5; the last after the final step)")
     parser.add_argument("--runs", type=Path, metavar="DIR",
                         help="checkpoint each run to DIR/ID/FRAMEWORK and resume from a checkpoint found there")
-    parser.add_argument("--no-progress", action="store_true")
-    add_data(parser)
-    add_device(parser)
-    add_threads(parser)
+    add_training_run(parser)
 
 
 def run(args) -> int:

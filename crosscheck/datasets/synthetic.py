@@ -8,28 +8,20 @@ Targets fit the spec's loss:
 * `binary_cross_entropy`: 0/1 per output unit, float32 (N, *output_shape);
 * `mse`, `mae` (and a spec without a loss): standard normal values, float32 (N, *output_shape).
 Targets are drawn independently of the inputs: there is nothing to learn, only to compute.
-The object has the interface of `mnist.MNIST` (x_train, y_train, x_test, y_test, source, summary()).
+The object is a `datasets.arrays.TrainTest`, like MNIST and CIFAR-10.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from .arrays import TrainTest
 
 TRAIN_EXAMPLES = 1024
 TEST_EXAMPLES = 256
 
 
-@dataclass
-class Synthetic:
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    source: str
-
-    def summary(self) -> str:
-        return f"{self.source}: {len(self.x_train)} train / {len(self.x_test)} test examples"
+class Synthetic(TrainTest):
+    pass
 
 
 def targets(spec, rng: np.random.Generator, n: int) -> np.ndarray:

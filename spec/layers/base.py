@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from ..registry import Registry
+
 Shape = tuple[int, ...]
 
 
@@ -95,21 +97,12 @@ class LayerType:
         raise NotImplementedError(f"layer type {self.type!r} has no numpy reference")
 
 
-_REGISTRY: dict[str, LayerType] = {}
-
-
-def register(cls):
-    """Class decorator: register a layer type under its `type` name (one name, used everywhere)."""
-    if not cls.type:
-        raise ValueError(f"{cls.__name__} has no type name")
-    if cls.type in _REGISTRY:
-        raise ValueError(f"layer type {cls.type!r} registered twice")
-    _REGISTRY[cls.type] = cls()
-    return cls
+_REGISTRY = Registry("layer type")
+register = _REGISTRY.register
 
 
 def registry() -> dict[str, LayerType]:
-    return _REGISTRY
+    return _REGISTRY.entries
 
 
 # Shared schema fragments and helpers for the shape rules.

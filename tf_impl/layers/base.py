@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from spec.registry import Registry
+
 from ..initializers import initializer_source
 
 
@@ -18,26 +20,21 @@ class TFLayer:
     def constructor(self, node) -> str:
         raise NotImplementedError
 
-    def to_native(self, node, params: dict[str, np.ndarray]) -> list[np.ndarray]:
-        """Arrays in the order of `layer.get_weights()`."""
-        return [params[p] for p in node.param_shapes]
+    def to_native(self, node, param: str, value: np.ndarray) -> np.ndarray:
+        """One canonical parameter in Keras' layout (`layer.get_weights()` lists them in the
+        order of `node.param_shapes`)."""
+        return value
 
     def from_native(self, node, param: str, value: np.ndarray) -> np.ndarray:
         return value
 
 
-_REGISTRY: dict[str, TFLayer] = {}
-
-
-def register(cls):
-    if cls.type in _REGISTRY:
-        raise ValueError(f"TF translation of {cls.type!r} registered twice")
-    _REGISTRY[cls.type] = cls()
-    return cls
+_REGISTRY = Registry("TF translation of")
+register = _REGISTRY.register
 
 
 def registry() -> dict[str, TFLayer]:
-    return _REGISTRY
+    return _REGISTRY.entries
 
 
 def kwargs_source(**kw) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from spec.registry import Registry
+
 
 class TorchLayer:
     type: str = ""
@@ -71,15 +73,9 @@ class TorchLayer:
         return {}
 
 
-_REGISTRY: dict[str, TorchLayer] = {}
-
-
-def register(cls):
-    if cls.type in _REGISTRY:
-        raise ValueError(f"torch translation of {cls.type!r} registered twice")
-    _REGISTRY[cls.type] = cls()
-    return cls
+_REGISTRY = Registry("torch translation of")
+register = _REGISTRY.register
 
 
 def registry() -> dict[str, TorchLayer]:
-    return _REGISTRY
+    return _REGISTRY.entries
