@@ -61,6 +61,12 @@ def keras_axis(axis: int) -> int:
     return axis if axis < 0 else axis + 1
 
 
+def axis_source(node) -> str:
+    """`axis=N, ` for a layer whose spec `axis` is not Keras' default (-1), else nothing."""
+    axis = keras_axis(node.cfg["axis"])
+    return "" if axis == -1 else f"axis={axis}, "
+
+
 def regularizer_kwargs(node) -> dict:
     l2 = node.cfg.get("kernel_regularizer", {}).get("l2")
     return {"kernel_regularizer": raw(f"regularizers.L2({l2!r})")} if l2 else {}

@@ -1,5 +1,5 @@
 """concat → `keras.layers.Concatenate`."""
-from .base import TFLayer, keras_axis, register
+from .base import TFLayer, axis_source, register
 
 
 @register
@@ -7,5 +7,4 @@ class Concat(TFLayer):
     type = "concat"
 
     def constructor(self, node):
-        axis = keras_axis(node.cfg["axis"])
-        return f'layers.Concatenate({"" if axis == -1 else f"axis={axis}, "}name="{node.name}")'
+        return f'layers.Concatenate({axis_source(node)}name="{node.name}")'

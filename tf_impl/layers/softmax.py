@@ -1,5 +1,5 @@
 """softmax → `layers.Softmax` on the Keras axis (the batch dimension counted)."""
-from .base import TFLayer, keras_axis, register
+from .base import TFLayer, axis_source, register
 
 
 @register
@@ -7,5 +7,4 @@ class Softmax(TFLayer):
     type = "softmax"
 
     def constructor(self, node):
-        axis = keras_axis(node.cfg["axis"])
-        return f'layers.Softmax({"" if axis == -1 else f"axis={axis}, "}name="{node.name}")'
+        return f'layers.Softmax({axis_source(node)}name="{node.name}")'
