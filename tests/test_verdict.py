@@ -97,3 +97,15 @@ def test_sums_that_cancel_are_not_failures(raw):
     result = compare_spec(build_spec(raw), device="cpu")
     assert not result.failed, [(c.name, c.verdict, c.note) for c in result.checks if c.failed]
     assert all(c.float64_scaled < 1e-12 for c in result.checks), [(c.name, c.float64_scaled) for c in result.checks]
+
+
+def test_a_plain_sum_rounds_with_the_lanes_growth_only_where_it_does_not_cancel():
+    """The rounding size of a plain sum of n terms (`Rounding._sum_size`): √(n/8)·|Σ| for terms of one
+    sign (Σ|terms| = |Σ|), ≈ Σ|terms| where they cancel; never below Σ|terms|."""
+    from crosscheck.sensitivity import Rounding
+
+    k = np.sqrt(4608 / 8)  # a conv bias over batch 8 and 24x24 positions
+    one_signed = Rounding._sum_size(np.array([5.0]), np.array([5.0]), k)
+    cancelling = Rounding._sum_size(np.array([1e-3]), np.array([5.0]), k)
+    assert one_signed == pytest.approx(k * 5.0)
+    assert 5.0 <= cancelling[0] <= 5.0 * 1.01
