@@ -41,6 +41,7 @@ def main() -> int:
     environment.conformance_mode()
     specs = [s for s in defects.matrix_specs() if not args.specs or s.id in args.specs]
     rows, start = [], time.perf_counter()
+    command = " ".join(["scripts/defect_matrix.py", *sys.argv[1:]])
     for spec in specs:
         data = defects.training_data(spec) if spec.optimizer else None
         for eps in args.eps:
@@ -53,11 +54,12 @@ def main() -> int:
                              "seconds": round(o.seconds, 1)})
                 print(f"{'caught' if o.caught else 'MISSED'}  {spec.id}: {d.describe()}: {o.verdict}, names {o.named} "
                       f"({o.seconds:.1f}s)", flush=True)
-    command = " ".join(["scripts/defect_matrix.py", *sys.argv[1:]])
+                # after every row: a run stopped part-way leaves the rows it has (ResNet50 rows take minutes)
+                write(args.out, rows, [command + " (stopped part-way)"], time.perf_counter() - start, final=False)
     return write(args.out, rows, [command], time.perf_counter() - start)
 
 
-def write(out: Path, rows: list[dict], commands: list[str], seconds: float) -> int:
+def write(out: Path, rows: list[dict], commands: list[str], seconds: float, final: bool = True) -> int:
     """The table (OUT) and its JSON twin (OUT with .json: the rows and the command, for --combine);
     exit status 1 if an injection was missed."""
     missed = [r for r in rows if not r["caught"]]
@@ -80,7 +82,8 @@ def write(out: Path, rows: list[dict], commands: list[str], seconds: float) -> i
     write_text_atomic(out, "\n".join(lines) + "\n")
     write_text_atomic(out.with_suffix(".json"), json.dumps(
         {"command": " ".join(commands), "seconds": round(seconds), "rows": rows}, indent=1) + "\n")
-    print(f"wrote {out}: {len(rows) - len(missed)} of {len(rows)} caught")
+    if final:
+        print(f"wrote {out}: {len(rows) - len(missed)} of {len(rows)} caught")
     return 1 if missed else 0
 
 
