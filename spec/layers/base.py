@@ -120,6 +120,15 @@ def pair(v) -> tuple[int, int]:
     return (v, v) if isinstance(v, int) else (int(v[0]), int(v[1]))
 
 
+class AlongAxis:
+    """The `axis` field of a layer type that works along one axis (softmax, concat): spec axes
+    exclude the batch dimension, like shapes; -1 (channels) by default."""
+    properties = {"axis": {"type": "integer"}}
+    defaults = {"axis": -1}
+    # Along H, not the default channels axis: the example tests that the spec axis excludes the batch.
+    example = ({"axis": 0}, (3, 4, 2))
+
+
 def batched_axis(axis: int) -> int:
     """A spec axis (batch excluded, may be negative) as an axis of the batched array."""
     return axis + 1 if axis >= 0 else axis

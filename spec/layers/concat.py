@@ -2,18 +2,14 @@
 (H, W, C) tensor; default -1 = channels); all other dimensions must match."""
 import numpy as np
 
-from .base import LayerType, ShapeError, batched_axis, register
+from .base import AlongAxis, LayerType, ShapeError, batched_axis, register
 
 
 @register
-class Concat(LayerType):
+class Concat(AlongAxis, LayerType):
     type = "concat"
     arity = None
-    properties = {"axis": {"type": "integer"}}
-    defaults = {"axis": -1}
     exact = True
-    # Along H, not the default channels axis: the spec axis excludes the batch dimension.
-    example = ({"axis": 0}, (3, 4, 2))
 
     def output_shape(self, cfg, in_shapes):
         rank = len(in_shapes[0])

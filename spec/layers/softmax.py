@@ -4,17 +4,13 @@ layout). Like shapes, spec axes exclude the batch dimension: axis 0 of an (H, W,
 import numpy as np
 
 from ._elementwise import _Elementwise
-from .base import batched_axis, register
+from .base import AlongAxis, batched_axis, register
 
 
 @register
-class Softmax(_Elementwise):
+class Softmax(AlongAxis, _Elementwise):
     type = "softmax"
     probabilities = True
-    properties = {"axis": {"type": "integer"}}
-    defaults = {"axis": -1}
-    # Along H, not the default channels axis: the spec axis excludes the batch dimension.
-    example = ({"axis": 0}, (3, 4, 2))
 
     def reference(self, cfg, inputs, params, training=False):
         axis = batched_axis(cfg["axis"])
