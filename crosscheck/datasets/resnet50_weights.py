@@ -58,11 +58,16 @@ def _block_layer(name: str) -> tuple[str, str, str, str]:
 def keras3_name(name: str) -> str:
     """`res2a_branch2a` → `conv2_block1_1_conv`, `bn4c_branch1` → `conv4_block3_0_bn`,
     `conv1` → `conv1_conv`, `bn_conv1` → `conv1_bn`, `fc1000` → `predictions`."""
-    fixed = {"conv1": "conv1_conv", "bn_conv1": "conv1_bn", "fc1000": "predictions"}
-    if name in fixed:
-        return fixed[name]
-    kind, stage, block, branch = _block_layer(name)
-    return f"conv{stage}_block{ord(block) - ord('a') + 1}_{_BRANCH_TO_INDEX[branch]}_{'conv' if kind == 'res' else 'bn'}"
+    def block_layer(kind, stage, block, branch):
+        return f"conv{stage}_block{ord(block) - ord('a') + 1}_{_BRANCH_TO_INDEX[branch]}_{'conv' if kind == 'res' else 'bn'}"
+
+    return _renamed(name, {"conv1": "conv1_conv", "bn_conv1": "conv1_bn", "fc1000": "predictions"}, block_layer)
+
+
+def _renamed(name: str, fixed: dict, block_layer) -> str:
+    """A Keras 2.2.4 ResNet50 layer name in another naming: `fixed` for the stem and the head,
+    `block_layer(kind, stage, block, branch)` for a residual block's layer."""
+    return fixed[name] if name in fixed else block_layer(*_block_layer(name))
 
 
 def keras2_name(name: str) -> str:
@@ -295,14 +300,13 @@ def from_torchvision(state: dict, source: str = "<state_dict>") -> dict[str, np.
 def v15_name(name: str) -> str:
     """Keras 2.2.4's v1 layer name → the `resnet50_v15` spec's (torchvision's, '.' → '_'):
     `res3b_branch2a` → `layer2_1_conv1`, `bn3b_branch1` → `layer2_1_downsample_1`, `bn_conv1` → `bn1`."""
-    fixed = {"conv1": "conv1", "bn_conv1": "bn1", "fc1000": "fc"}
-    if name in fixed:
-        return fixed[name]
-    kind, stage, block, branch = _block_layer(name)
-    prefix = f"layer{int(stage) - 1}_{ord(block) - ord('a')}"
-    if branch == "1":
-        return f"{prefix}_downsample_{0 if kind == 'res' else 1}"
-    return f"{prefix}_{'conv' if kind == 'res' else 'bn'}{_BRANCH_TO_INDEX[branch]}"
+    def block_layer(kind, stage, block, branch):
+        prefix = f"layer{int(stage) - 1}_{ord(block) - ord('a')}"
+        if branch == "1":
+            return f"{prefix}_downsample_{0 if kind == 'res' else 1}"
+        return f"{prefix}_{'conv' if kind == 'res' else 'bn'}{_BRANCH_TO_INDEX[branch]}"
+
+    return _renamed(name, {"conv1": "conv1", "bn_conv1": "bn1", "fc1000": "fc"}, block_layer)
 
 
 def v1_on_v15(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
