@@ -17,6 +17,7 @@ import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -67,24 +68,9 @@ def _tf_proto(spec: Spec, twin, opset: int):
     # tf2onnx deep-copies the whole graph, weights included, before each of its optimizer passes so
     # that a failing pass can be skipped ("catch errors"); the copies pile up (ResNet50: +6 GB). A
     # failing pass then fails the export instead, which export_model reports.
-    with _environment(TF2ONNX_CATCH_ERRORS="FALSE"):
+    with mock.patch.dict(os.environ, TF2ONNX_CATCH_ERRORS="FALSE"):
         proto, _ = tf2onnx.convert.from_function(serve, input_signature=signature, opset=opset)
     return proto, ("tf2onnx", tf2onnx.__version__), ("tensorflow", tf.__version__)
-
-
-@contextmanager
-def _environment(**values):
-    """Environment variables set for the duration of the block, restored after."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @contextmanager

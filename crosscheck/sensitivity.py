@@ -146,6 +146,11 @@ class Rounding:
         if param not in layer.summed_params:
             return 1.0
         n = self.recs.get(node.name, {}).get("summed", {}).get(layer.native_names.get(param, param), 1.0)
+        return self._lane_growth(n)
+
+    @staticmethod
+    def _lane_growth(n: float) -> float:
+        """√(n/8): a plain sum of n terms in 8 SIMD lanes, n/8 additions in each (at least 1)."""
         return max(1.0, float(np.sqrt(n / 8)))
 
     @staticmethod
@@ -180,7 +185,7 @@ class Rounding:
             return value * (1 + self.rng.uniform(-self.size, self.size, np.shape(value)))
         self.magnitudes.setdefault(f"train:{node.name}.{param}", float(np.max(m, initial=0.0)))
         n = rec.get("state_summed", 1.0) / max(1, np.size(m))
-        size = self._sum_size(np.abs(value), np.maximum(np.abs(value), m), max(1.0, float(np.sqrt(n / 8))))
+        size = self._sum_size(np.abs(value), np.maximum(np.abs(value), m), self._lane_growth(n))
         return value + self.rng.uniform(-self.size, self.size, np.shape(value)) * size
 
     def layer_outputs(self) -> dict[str, np.ndarray]:

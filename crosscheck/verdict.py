@@ -23,7 +23,7 @@ Verdicts:
 * `float32-defect`: d > tol and some runner's error e_R > DEFECT_FACTOR·s — R's float32 result is
   further from the exact value than rounding of this computation explains (clean runners measure
   0.3–3·s, at most 9.8·s; a float32 kernel defect, like torch 2.14.1's channels-last conv
-  gradient, or an error injected at 1e-3 of scale, is 10² to 10⁶·s). The runner is named.
+  gradient, or an error injected at 1e-3 of scale, is 27 to 10⁶·s). The runner is named.
 * `pass`: d ≤ tol and s ≤ tol/POWER_FACTOR — the twins agree and float32 resolves the tolerance
   with room to spare, so the agreement is not luck of one CPU's kernels.
 * `float32-limited`: otherwise — d ≤ tol while s > tol/POWER_FACTOR (agreement at tol is not
