@@ -176,6 +176,42 @@ def test_export_is_atomic_when_the_exporter_fails(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def _tf_export_structure(spec, twin, monkeypatch, fresh_messages: bool) -> list:
+    """The TF export as a list of its nodes (op, attributes, and each input as the initializer's
+    bytes, the producing node's position, or the graph input), free of the names tf2onnx numbers
+    per conversion or picks among equal constants."""
+    from onnx import numpy_helper
+
+    from crosscheck import onnx_export
+
+    if not fresh_messages:
+        monkeypatch.setattr(onnx_export, "_in_fresh_message", lambda update_proto: update_proto)
+    proto = onnx_export._tf_proto(spec, twin, DEFAULT_OPSET)[0]
+    onnx_export._name_batch_dim(proto)
+    graph = proto.graph
+    consts = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    made = {out: (k, j) for k, node in enumerate(graph.node) for j, out in enumerate(node.output)}
+
+    def source(name):
+        if name in consts:
+            return str(consts[name].dtype), consts[name].shape, consts[name].tobytes()
+        return made.get(name, name)
+
+    return [(n.op_type, n.domain, [a.SerializeToString() for a in n.attribute], [source(i) for i in n.input])
+            for n in graph.node] + [str(graph.input), str(graph.output)]
+
+
+def test_the_memory_saving_tf_export_writes_what_tf2onnx_writes(monkeypatch):
+    """`_in_fresh_message` (a new NodeProto per attribute rewrite, so upb frees the old copies of
+    the weights) must leave the exported model as tf2onnx makes it, node for node."""
+    spec = _spec("mixed")
+    twin = make_twin(spec, "tf", "cpu", _weights(spec, 0))
+    fresh = _tf_export_structure(spec, twin, monkeypatch, fresh_messages=True)
+    plain = _tf_export_structure(spec, twin, monkeypatch, fresh_messages=False)
+    assert len(fresh) > 12
+    assert fresh == plain
+
+
 def test_compare_onnx_json_lists_the_onnx_checks(capsys):
     assert cli.main(["compare", "ltfn1_softmax", "--onnx", "--json", "--device", "cpu"]) == 0
     import json
