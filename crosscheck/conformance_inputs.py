@@ -3,7 +3,8 @@
 Both twins always see the same arrays. Weights are sampled in numpy from the spec's initialisers
 (`spec.init_weights`); for a spec with batchnorm, the moving statistics are then set to the mean
 and biased variance of each batchnorm's input over a second batch (seed + 1), computed by the
-float64 TF twin with every batchnorm on batch statistics: the spec's initial 0/1 let activations
+float64 TF twin with every batchnorm on batch statistics and dropout off (random masks would
+make the weights differ run to run): the spec's initial 0/1 let activations
 grow through deep nets until a ResNet50's output saturates and every check compares zeros, and
 a float64 calibration is the same on every CPU.
 """
@@ -69,6 +70,10 @@ def conformance_weights(spec: Spec, tf64, seed: int, batch: int) -> tuple[dict, 
             note = f"initial weights: the ImageNet weights are not available here ({e})"
     weights = init_weights(spec, seed)
     if has_batchnorm(spec):
+        free = dropout_free(spec)
+        if free is not None:  # the same weights on the variant without dropout
+            tf64 = tf64.derived(free)
+            tf64.to_float64()
         weights = calibrated_batchnorm(tf64, weights, make_batch(spec, batch, seed + 1)[0])
         note += ", batchnorm statistics calibrated"
     return weights, note

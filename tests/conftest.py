@@ -7,6 +7,8 @@ from hypothesis import settings
 
 from crosscheck import environment
 
+environment.large_allocations_returned()  # as the CLI does, before any test imports TensorFlow
+
 # CI replays the same property examples every run (a red build must be reproducible);
 # HYPOTHESIS_PROFILE=explore draws new ones, which is how the torch conv bug in SEMANTICS.md was found.
 settings.register_profile("ci", derandomize=True)

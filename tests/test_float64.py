@@ -5,7 +5,7 @@ rounding and nothing else."""
 import numpy as np
 import pytest
 
-from crosscheck.conformance_inputs import calibrated_batchnorm, dropout_free, make_batch
+from crosscheck.conformance_inputs import calibrated_batchnorm, conformance_weights, dropout_free, make_batch
 from crosscheck.measurement import measure
 from crosscheck.tolerance import compare_arrays
 from crosscheck.verdict import EQUIVALENCE_TOL
@@ -36,6 +36,24 @@ def test_float64_twins_agree_to_float64_rounding(spec_id):
         assert max(worst.values()) <= 1e-3 * EQUIVALENCE_TOL, worst
         # outputs agree far below float32's 6e-8: the float64 runs really are float64
         assert worst["train:logits" if training else "logits"] < 1e-12
+
+
+def test_conformance_weights_are_the_same_every_time_on_a_spec_with_dropout_before_batchnorm():
+    """cifar10_colab's drop1 feeds its batchnorm: calibrating with dropout on gave moving statistics
+    from random masks, so every run checked other weights (a gradient's scale moved by 7 %)."""
+    spec = load_spec("cifar10_colab")
+    tf64 = TFTwin(spec, "cpu")
+    tf64.to_float64()
+    first, _ = conformance_weights(spec, tf64, 0, 8)
+    second, _ = conformance_weights(spec, tf64, 0, 8)
+    assert all(np.array_equal(first[k], second[k]) for k in first)
+    # the statistics are those of the dropout-free forward: drop1 off, bn on batch statistics
+    free = dropout_free(spec)
+    twin = TFTwin(free, "cpu")
+    twin.to_float64()
+    twin.set_weights(init_weights(spec, 0))
+    inputs = np.asarray(twin.batchnorm_inputs(make_batch(spec, 8, 1)[0])["bn"], np.float64)
+    np.testing.assert_array_equal(first["bn.moving_mean"], inputs.mean((0, 1, 2)).astype(np.float32))
 
 
 def test_to_float64_keeps_the_weights_and_restores_keras_defaults():

@@ -33,12 +33,13 @@ def compare_in_worker(item: str, seed: int, device: str, onnx: bool, threads: in
     if not verbose:
         quiet.silence_frameworks()
     from crosscheck import environment
+
+    environment.large_allocations_returned()  # before TensorFlow is imported
     from crosscheck.compare import SpecResult, compare_spec
     from spec import SpecError, load_spec
     from tf_impl.twin import tf_device
     from torch_impl.twin import torch_device
 
-    environment.large_allocations_returned()
     if threads:
         environment.set_threads(threads)
     environment.conformance_mode()
