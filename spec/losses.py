@@ -67,3 +67,42 @@ def describe(loss: dict | None) -> str:
         return "No loss declared in the spec."
     extras = ", ".join(f"{k}={v}" for k, v in loss.items() if k != "type")
     return f"Spec loss `{loss['type']}`{f' ({extras})' if extras else ''}, mean over the batch."
+
+
+PROBABILITY_CLIP = 1e-7  # Keras' epsilon: probabilities are clipped to [ε, 1 − ε] where the formulas above say so
+
+
+def reference(loss: dict | None, labels, outputs) -> float:
+    """The loss in numpy float64, from the formulas above alone (a third opinion beside the two
+    translations; `crosscheck functions` prints all three)."""
+    import numpy as np
+
+    full = resolve(loss)
+    kind, y = full["type"], np.asarray(outputs, np.float64).reshape(len(outputs), -1)
+    if LABELS[kind] == CLASSES and full.get("labels") == "sparse":
+        t = np.eye(y.shape[1])[np.asarray(labels, np.int64).reshape(-1)]
+    else:
+        t = np.asarray(labels, np.float64).reshape(y.shape)
+    eps = PROBABILITY_CLIP
+    if kind == "softmax_cross_entropy":
+        if full["from_logits"]:
+            shifted = y - y.max(axis=1, keepdims=True)
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        else:
+            log_p = np.log(np.clip(y / y.sum(axis=1, keepdims=True), eps, 1 - eps))
+        return float(np.mean(-(t * log_p).sum(axis=1)))
+    if kind == "binary_cross_entropy":
+        if full["from_logits"]:  # log σ(ŷ) and log(1 − σ(ŷ)) = log σ(−ŷ), without overflow
+            log_p, log_q = -np.logaddexp(0, -y), -np.logaddexp(0, y)
+        else:
+            p = np.clip(y, eps, 1 - eps)
+            log_p, log_q = np.log(p), np.log(1 - p)
+        return float(np.mean(-(t * log_p + (1 - t) * log_q)))
+    if kind == "clipped_cross_entropy":
+        p = np.clip(y, *full["clip"])
+        return float(np.mean(-(t * np.log(p) + (1 - t) * np.log(1 - p)).sum(axis=1)))
+    if kind == "mse":
+        return float(np.mean((y - t) ** 2))
+    if kind == "mae":
+        return float(np.mean(np.abs(y - t)))
+    raise ValueError(f"no reference for loss {kind!r}")
