@@ -12,7 +12,11 @@ decisions as float32 runs do, so a runner's error is measured against the plain 
 
 Checks: `loss` — every step's loss relative to the float64 loss of that step, at TOL_TRAIN_LOSS;
 `param:<layer>.<param>` — each parameter after the last step at TOL_TRAIN_PARAM; a parameter is a
-sum of its updates, so its scale is floored by M = |θ₀| + Σₜ|Δθₜ| of the float64 run.
+sum of its updates, so its scale is floored by M = |θ₀| + Σₜ|Δθₜ| of the float64 run. One more
+float64 run under the rounding model at float64's own unit roundoff (2⁻⁵³) measures how far float64
+rounding alone moves each quantity: where training amplifies it (Adam's lr/ε̂ on a gradient that is
+zero in exact arithmetic, e.g. a conv bias feeding a batchnorm), the proof allows the float64 twins
+`verdict.FLOAT64_NOISE_FACTOR` times that, and the check shows it.
 """
 from __future__ import annotations
 
@@ -25,11 +29,11 @@ import torch
 from spec import Spec, init_weights
 
 from .datasets.batches import Batches
-from .sensitivity import DRAWS, Rounding
+from .sensitivity import DRAWS, UNIT_ROUNDOFF, Rounding
 from .tolerance import TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
-from .training import DeviceData, dropout_masks, schedule
+from .training import DeviceData, dropout_masks, flip_decisions, schedule
 from .twins import FRAMEWORKS, make_twin
-from .verdict import distance, judge
+from .verdict import FLOAT64_ROUNDOFF, distance, judge
 
 
 @dataclass
@@ -67,11 +71,12 @@ class Run:
 
 
 def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: int, optimizer: dict,
-             frameworks=FRAMEWORKS, float64: bool = False, rounding_draw: int | None = None, wrap=None) -> dict[str, Run]:
+             frameworks=FRAMEWORKS, float64: bool = False, rounding_draw: int | None = None,
+             rounding_size: float = UNIT_ROUNDOFF, wrap=None) -> dict[str, Run]:
     """Train the twins of `frameworks` `steps` steps from `init_weights(spec, seed)` on the same
     batches and dropout masks, together (one step of each in turn). `rounding_draw`: the (torch,
-    float64) twin runs under that draw of the rounding model. `wrap(twin) -> twin` is applied to
-    every twin built (e.g. `crosscheck.defects.inject`)."""
+    float64) twin runs under that draw of the rounding model, at unit roundoff `rounding_size`.
+    `wrap(twin) -> twin` is applied to every twin built (e.g. `crosscheck.defects.inject`)."""
     weights = init_weights(spec, seed)
     twins, devs, roundings = {}, {}, {}
     for fw in frameworks:
@@ -84,17 +89,17 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
         twins[fw].start_training(optimizer, neutral_dropout=True)
         devs[fw] = DeviceData(twins[fw], spec, data)
         if rounding_draw is not None:
-            roundings[fw] = _train_rounding(spec, twins[fw], seed, rounding_draw)
+            roundings[fw] = _train_rounding(spec, twins[fw], seed, rounding_draw, rounding_size)
     travel = {k: np.zeros(np.shape(v)) for k, v in weights.items()} if float64 else None
     batches = Batches(len(data.x_train), batch_size, seed)
     runs = {fw: Run([], {}) for fw in frameworks}
     try:
         for step in range(steps):
             idx = batches.indices(step)
-            masks = dropout_masks(spec, seed, step, len(idx))
+            masks, flip = dropout_masks(spec, seed, step, len(idx)), flip_decisions(spec, seed, step, len(idx))
             for fw in frameworks:
                 before = twins[fw].get_weights() if travel is not None and fw == frameworks[-1] else None
-                loss = twins[fw].train_step(*devs[fw].batch(idx), masks)
+                loss = twins[fw].train_step(*devs[fw].batch(idx, flip), masks)
                 runs[fw].losses.append(roundings[fw].scalar(loss) if fw in roundings else loss)
                 if before is not None:
                     after = twins[fw].get_weights()
@@ -116,10 +121,10 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
     return runs
 
 
-def _train_rounding(spec: Spec, twin, seed: int, draw: int) -> Rounding:
+def _train_rounding(spec: Spec, twin, seed: int, draw: int, size: float) -> Rounding:
     """The rounding model on a training twin: layer hooks, plus each parameter gradient's rounding
     before the optimiser step and the parameter's rounding after it."""
-    rounding = Rounding(spec, twin, seed, draw).__enter__()
+    rounding = Rounding(spec, twin, seed, draw, size).__enter__()
     params = twin.trainable_parameters()
 
     def before_step(*_):
@@ -158,7 +163,9 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
         f64, why = None, f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     if f64 is not None:  # the rounding model is the harness's own: its errors propagate
         model = [lockstep(**run, frameworks=("torch",), float64=True, rounding_draw=k)["torch"] for k in range(draws)]
-    if f64 is not None and any(r.stopped for r in (*f64.values(), *model)):
+        model64 = lockstep(**run, frameworks=("torch",), float64=True, rounding_draw=draws,
+                           rounding_size=FLOAT64_ROUNDOFF)["torch"]
+    if f64 is not None and any(r.stopped for r in (*f64.values(), *model, model64)):
         f64, model, why = None, [], "no float64 reference: a float64 run stopped"
     if f64 is None:
         a, b = (np.asarray(f32[fw].losses, np.float64) for fw in FRAMEWORKS)
@@ -175,10 +182,12 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
 
     origin = rel(f64["torch"])
     result.checks.append(judge("loss", TOL_TRAIN_LOSS, rel(f32["tf"]), rel(f32["torch"]), rel(f64["tf"]), origin,
-                               [distance(rel(r), origin) for r in model], scale=1.0))
+                               [distance(rel(r), origin) for r in model], scale=1.0,
+                               float64_noise=distance(rel(model64), origin)))
     for k in f32["torch"].finals:
         origin = f64["torch"].finals[k]
         result.checks.append(judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k],
                                    f64["tf"].finals[k], origin, [distance(r.finals[k], origin) for r in model],
-                                   magnitude=float(np.max(f64["torch"].travel[k], initial=0.0))))
+                                   magnitude=float(np.max(f64["torch"].travel[k], initial=0.0)),
+                                   float64_noise=distance(model64.finals[k], origin)))
     return result

@@ -48,6 +48,7 @@ class Check:
     errors: dict[str, float] = field(default_factory=dict)  # each runner's float32 error vs its float64 run, in scale
     sensitivity: float | None = None  # the computation's float32 sensitivity, in scale (crosscheck.sensitivity)
     decision_sensitivity: float | None = None  # how far flipping reachable ReLU / max-pool decisions moves it
+    float64_sensitivity: float | None = None  # how far float64 rounding alone moves it, in scale (lockstep training)
     defect_in: list[str] = field(default_factory=list)
     note: str = ""
 

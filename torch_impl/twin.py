@@ -182,11 +182,11 @@ class TorchTwin:
         return float(loss.detach())
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
-        """Spec loss (without L2) and predicted classes of one batch (device tensors)."""
+        """Spec loss (without L2) and the model's outputs on one batch (device tensors)."""
         self.model.train(False)
         with torch.no_grad():
             outputs = self.model(x)
-            return float(self.module.loss_fn(labels, outputs)), outputs.argmax(-1).cpu().numpy()
+            return float(self.module.loss_fn(labels, outputs)), outputs.cpu().numpy()
 
     def _slots(self) -> dict:
         """Spec slot name → (torch state key, torch value → spec value, spec value → torch value)."""

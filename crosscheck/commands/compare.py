@@ -80,7 +80,7 @@ def _train_optimizer(spec, args) -> dict:
 def _train_conformance(spec, args):
     from crosscheck import lockstep
 
-    return lockstep.train_conformance(spec, load_data(spec, args.data), args.train_steps, seed=args.seed,
+    return lockstep.train_conformance(spec, load_data(spec, args.data, synthetic_if_missing=True), args.train_steps, seed=args.seed,
                                       device=args.device, optimizer=_train_optimizer(spec, args))
 
 
