@@ -32,7 +32,7 @@ def twin_speed(spec, fw, data, bs, steps, warmup):
 
     twin = twins.make_twin(spec, fw, "cpu")
     twin.set_weights(init_weights(spec, 0))
-    twin.start_training(spec.optimizer, neutral_dropout=True)
+    twin.start_training(neutral_dropout=True)
     dev = training.DeviceData(twin, spec, data)
     batches = Batches(len(data.x_train), bs, 0)
     state = {"step": 0}
@@ -48,12 +48,11 @@ def twin_speed(spec, fw, data, bs, steps, warmup):
 
 
 def keras_fit_speed(spec, data, bs, steps, warmup):
-    from tf_impl.optimizers import make_optimizer
     from tf_impl.twin import TFTwin
 
     twin = TFTwin(spec, "cpu")
     model = twin.model
-    model.compile(optimizer=make_optimizer(spec.optimizer), loss=twin.module.loss_fn)
+    model.compile(optimizer=twin.module.make_optimizer(), loss=twin.module.loss_fn)
     y = training.labels_for(spec, data.y_train)
 
     def run(n):

@@ -20,13 +20,15 @@ zero in exact arithmetic, e.g. a conv bias feeding a batchnorm), the proof allow
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from spec import Spec, init_weights
+from spec import Spec, build_spec, init_weights
+from spec.optimizers import resolve
 
 from .datasets.batches import Batches
 from .sensitivity import DRAWS, UNIT_ROUNDOFF, Rounding
@@ -76,7 +78,10 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
     """Train the twins of `frameworks` `steps` steps from `init_weights(spec, seed)` on the same
     batches and dropout masks, together (one step of each in turn). `rounding_draw`: the (torch,
     float64) twin runs under that draw of the rounding model, at unit roundoff `rounding_size`.
-    `wrap(twin) -> twin` is applied to every twin built (e.g. `crosscheck.defects.inject`)."""
+    `wrap(twin) -> twin` is applied to every twin built (e.g. `crosscheck.defects.inject`). The
+    twins train with their emitted optimiser and step: an `optimizer` other than the spec's trains
+    the spec with that section instead."""
+    spec = with_optimizer(spec, optimizer)
     weights = init_weights(spec, seed)
     twins, devs, roundings = {}, {}, {}
     for fw in frameworks:
@@ -86,7 +91,7 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
         twins[fw].set_weights(weights)
         if float64:
             twins[fw].to_float64()
-        twins[fw].start_training(optimizer, neutral_dropout=True)
+        twins[fw].start_training(neutral_dropout=True)
         devs[fw] = DeviceData(twins[fw], spec, data)
         if rounding_draw is not None:
             roundings[fw] = _train_rounding(spec, twins[fw], seed, rounding_draw, rounding_size)
@@ -119,6 +124,13 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
     if travel is not None:
         runs[frameworks[-1]].travel = {k: np.abs(weights[k].astype(np.float64)) + v for k, v in travel.items()}
     return runs
+
+
+def with_optimizer(spec: Spec, optimizer: dict) -> Spec:
+    """`spec`, or the same spec with another `optimizer` section (e.g. `compare --train-lr`)."""
+    if spec.optimizer and resolve(spec.optimizer) == resolve(optimizer):
+        return spec
+    return build_spec({**copy.deepcopy(spec.flat_raw), "optimizer": optimizer}, spec.source)
 
 
 def _train_rounding(spec: Spec, twin, seed: int, draw: int, size: float) -> Rounding:

@@ -156,7 +156,7 @@ def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int
     twin = twin or make_twin(spec, framework, device)
     if weights != "native":
         twin.set_weights(weights if weights is not None else init_weights(spec, seed))
-    twin.start_training(spec.optimizer, neutral_dropout=neutral_dropout)
+    twin.start_training(neutral_dropout=neutral_dropout)
     dev = DeviceData(twin, spec, data)
     batches = Batches(len(data.x_train), batch_size, seed)
     eval_every = eval_every or max(1, total_steps // 20)

@@ -35,3 +35,14 @@ def schema_kinds() -> dict[str, tuple[dict, tuple]]:
 def resolve(optimizer: dict) -> dict:
     """The spec's optimizer with every default filled in (a new dict)."""
     return {**DEFAULTS[optimizer["type"]], **optimizer}
+
+
+def describe(optimizer: dict) -> str:
+    """One line for the emitted docstrings, e.g. "Spec optimiser `adam` (learning_rate=0.001, ...)"."""
+    return f"Spec optimiser `{optimizer['type']}` ({', '.join(f'{k}={v!r}' for k, v in numbers(optimizer))})"
+
+
+def numbers(optimizer: dict) -> list[tuple[str, float]]:
+    """(field, value) of the resolved optimizer, in `FIELDS` order (learning_rate first)."""
+    o = resolve(optimizer)
+    return [(k, o[k]) for k in FIELDS[o["type"]]]

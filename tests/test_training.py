@@ -144,7 +144,7 @@ def test_optimizer_step_matches_hand_computed_update(optimizer, framework):
     from spec.optimizers import resolve
 
     twin.set_weights(init_weights(spec, 1))
-    twin.start_training(optimizer)
+    twin.start_training()
     ref = {k: v.astype(np.float64) for k, v in twin.get_weights().items()}
     states = {k: {} for k in ref}
     for t in (1, 2, 3):
@@ -191,14 +191,54 @@ def test_float64_lockstep_twins_agree(small, optimizer):
         np.testing.assert_allclose(tf.finals[k], pt.finals[k], rtol=0, atol=1e-13, err_msg=k)
 
 
+def test_lockstep_trains_with_the_emitted_optimiser_and_step(small):
+    """Every lockstep step of every twin goes through the generated module's training half:
+    torch's `train_step(model, optimizer, x, labels)`, and the `tf.function` that TF's
+    `make_train_step` returned; each optimiser is the one `make_optimizer` built."""
+    calls = {"tf": 0, "torch": 0}
+
+    def counting(twin):
+        module = twin.module
+        if twin.framework == "torch":
+            step, make = module.train_step, module.make_optimizer
+
+            def train_step(*args):
+                calls["torch"] += 1
+                return step(*args)
+            module.train_step = train_step
+        else:
+            make_step, make = module.make_train_step, module.make_optimizer
+
+            def make_train_step(model, optimizer):
+                compiled = make_step(model, optimizer)
+
+                def train_step(x, labels):
+                    calls["tf"] += 1
+                    return compiled(x, labels)
+                return train_step
+            module.make_train_step = make_train_step
+
+        def make_optimizer(*args):
+            twin.made_optimizer = make(*args)
+            return twin.made_optimizer
+        module.make_optimizer = make_optimizer
+        return twin
+
+    built = []
+    runs = lockstep.lockstep(load_spec("init_study_relu_he"), small, 4, 0, "cpu", 32,
+                             load_spec("init_study_relu_he").optimizer, wrap=lambda t: built.append(counting(t)) or t)
+    assert calls == {"tf": 4, "torch": 4} and all(t.optimizer is t.made_optimizer for t in built)
+    assert all(len(r.losses) == 4 for r in runs.values())
+
+
 def test_a_different_update_fails_in_float64_too(small, monkeypatch):
-    """Negative control: the torch twin's learning rate 1 % off. The parameters miss 1e-4 and the
-    float64 lockstep run, which carries the same defect, proves a different function."""
+    """Negative control: the torch twin's emitted learning rate 1 % off. The parameters miss 1e-4 and
+    the float64 lockstep run, which carries the same defect, proves a different function."""
     import torch_impl.optimizers
 
-    make = torch_impl.optimizers.make_optimizer
-    monkeypatch.setattr(torch_impl.optimizers, "make_optimizer",
-                        lambda o, params: make({**o, "learning_rate": o["learning_rate"] * 1.01}, params))
+    source = torch_impl.optimizers.optimizer_source
+    monkeypatch.setattr(torch_impl.optimizers, "optimizer_source",
+                        lambda o: source({**o, "learning_rate": o["learning_rate"] * 1.01}))
     r = lockstep.train_conformance(load_spec("dorian_mlp300"), small, 30, device="cpu")
     assert r.verdict == "fail"
     failed = [c for c in r.checks if c.failed]

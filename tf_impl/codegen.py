@@ -1,8 +1,9 @@
 """Spec → the source of a Keras functional model, plus its loss.
 
-The emitted module defines `build_model()` and `loss_fn(labels, outputs)` and imports nothing
-from this project, so a user can copy it into their own code. `crosscheck` runs exactly this
-source (see `tf_impl.twin`).
+The emitted module defines `build_model()`, `loss_fn(labels, outputs)`, `make_optimizer(dtype)`
+(the spec's optimiser) and `make_train_step(model, optimizer)` (one compiled training step), and
+imports nothing from this project, so a user can copy it into their own code. `crosscheck` runs
+exactly this source, for inference and for training (see `tf_impl.twin`).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from spec import Spec, losses
 
 from .layers import registry
 from .losses import loss_source
+from .optimizers import TRAIN_STEP, optimizer_source
 
 GENERATED_NOTE = "Generated from spec/models/{id}.json by `crosscheck generate {id} --framework tf`; do not edit."
 
@@ -24,6 +26,7 @@ def generate(spec: Spec) -> str:
         f"Input: (batch, {', '.join(map(str, shape))}) float32, channels last.",
         '"""',
         "import keras",
+        *(["import numpy as np"] if spec.optimizer else []),
         "import tensorflow as tf",
         "from keras import initializers, layers, ops, regularizers",
         "",
@@ -42,5 +45,8 @@ def generate(spec: Spec) -> str:
     lines += ["    return model", "", "", "def loss_fn(labels, outputs):"]
     lines.append(f'    """{losses.describe(spec.loss)}"""')
     lines += loss_source(spec.loss)
+    lines += ["", ""] + optimizer_source(spec.optimizer)
+    if spec.optimizer:
+        lines += ["", "", TRAIN_STEP]
     return "\n".join(lines) + "\n"
 

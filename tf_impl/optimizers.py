@@ -1,25 +1,44 @@
-"""The spec's optimiser as a Keras optimiser: Keras' own classes already implement the spec's
-update rules (`spec/optimizers.py`), so this only passes the resolved numbers through."""
+"""The spec's optimiser and training step as Keras source, emitted into the generated module
+(`tf_impl.codegen`). Keras' own optimiser classes already implement the spec's update rules
+(`spec/optimizers.py`), so `make_optimizer` only passes the resolved numbers through; the step is
+a `tf.function` over `tf.GradientTape`, as a user would write it."""
 from __future__ import annotations
 
-import keras
-import numpy as np
+from spec.optimizers import describe, numbers, resolve
 
-from spec.optimizers import resolve
+KERAS_CLASSES = {"sgd": "SGD", "adam": "Adam", "adagrad": "Adagrad"}
 
 
-def make_optimizer(optimizer: dict, dtype: str = "float32") -> keras.optimizers.Optimizer:
+def optimizer_source(optimizer: dict | None) -> list[str]:
+    if not optimizer:
+        return ['def make_optimizer(dtype="float32"):', '    raise NotImplementedError("this spec declares no optimizer")']
     o = resolve(optimizer)
-    if dtype == "float64":
-        # Keras casts a Python-float beta through a float32 tensor on TensorFlow (0.999 becomes
-        # 0.99900001287): numpy float64 scalars keep a float64 twin's update float64 throughout
-        o = {k: np.float64(v) if isinstance(v, float) else v for k, v in o.items()}
-    if o["type"] == "sgd":
-        return keras.optimizers.SGD(learning_rate=o["learning_rate"], momentum=o["momentum"])
-    if o["type"] == "adam":
-        return keras.optimizers.Adam(learning_rate=o["learning_rate"], beta_1=o["beta_1"], beta_2=o["beta_2"],
-                                     epsilon=o["epsilon"])
-    if o["type"] == "adagrad":
-        return keras.optimizers.Adagrad(learning_rate=o["learning_rate"],
-                                        initial_accumulator_value=o["initial_accumulator_value"], epsilon=o["epsilon"])
-    raise ValueError(f"unknown optimizer {o['type']!r}")
+    cls = KERAS_CLASSES[o["type"]]
+    args = ", ".join(f"{k}=number({v!r})" for k, v in numbers(o))
+    return [
+        'def make_optimizer(dtype="float32"):',
+        f'    """{describe(o)}:',
+        f'    `keras.optimizers.{cls}`, whose update is the spec\'s."""',
+        "    # numpy float64 numbers for a float64 model: Keras casts a Python float through a float32",
+        "    # tensor on TensorFlow (beta_2 0.999 would become 0.99900001287)",
+        '    number = np.float64 if dtype == "float64" else float',
+        f"    return keras.optimizers.{cls}({args})",
+    ]
+
+
+TRAIN_STEP = '''def make_train_step(model, optimizer):
+    """One training step, compiled: the spec's loss plus the model's L2 penalties (`model.losses`),
+    and the optimiser's update of every trainable variable. `train_step(x, labels)` returns the
+    loss before the update."""
+    variables = model.trainable_variables
+
+    @tf.function(reduce_retracing=True, autograph=False)  # plain Python control flow only
+    def train_step(x, labels):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(labels, model(x, training=True))
+            if model.losses:
+                loss = loss + tf.add_n(model.losses)
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    return train_step'''

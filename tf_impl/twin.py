@@ -170,16 +170,17 @@ class TFTwin:
         with tf.device(self.device):
             return tf.identity(self._tensor(a))
 
-    def start_training(self, optimizer: dict, neutral_dropout: bool = False) -> None:
-        """Optimiser from the spec and a compiled (`tf.function`) step. With `neutral_dropout`,
-        every Dropout layer multiplies by the mask given to `train_step` instead of drawing its
-        own (the generated model stays a plain `keras.layers.Dropout`; only this instance's
-        `call` is replaced)."""
-        from .optimizers import make_optimizer
+    def start_training(self, neutral_dropout: bool = False) -> None:
+        """The emitted `make_optimizer` and `make_train_step`, on this twin's model and float type.
+        With `neutral_dropout`, every Dropout layer multiplies by the mask given to `train_step`
+        instead of drawing its own (the generated model stays a plain `keras.layers.Dropout`; only
+        this instance's `call` is replaced)."""
 
+        if not self.spec.optimizer:
+            raise ValueError(f"spec {self.spec.id!r} has no optimizer section: nothing to train with")
         # under the twin's float type: Keras keeps the learning rate in a floatx variable
         with tf.device(self.device), _keras_float(self.dtype.name):
-            self.optimizer = make_optimizer(optimizer, self.dtype.name)
+            self.optimizer = self.module.make_optimizer(self.dtype.name)
             self.optimizer.build(self.model.trainable_variables)
             self._masks = {}
             if neutral_dropout:
@@ -189,23 +190,14 @@ class TFTwin:
                         self._masks[node.name] = mask
                         self.model.get_layer(node.name).call = (
                             lambda inputs, training=None, mask=mask: inputs * tf.ensure_shape(mask, inputs.shape) if training else inputs)
-        variables = self.model.trainable_variables
-
-        @tf.function(reduce_retracing=True, autograph=False)  # plain Python control flow only; AutoGraph adds nothing
-        def step(x, labels):
-            with tf.GradientTape() as tape:
-                loss = self.module.loss_fn(labels, self.model(x, training=True))
-                if self.model.losses:
-                    loss = loss + tf.add_n(self.model.losses)
-            self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-            return loss
+        self._step = self.module.make_train_step(self.model, self.optimizer)
 
         @tf.function(reduce_retracing=True, autograph=False)  # plain Python control flow only; AutoGraph adds nothing
         def evaluate(x, labels):
             outputs = self.model(x, training=False)
             return self.module.loss_fn(labels, outputs), outputs
 
-        self._step, self._evaluate = step, evaluate
+        self._evaluate = evaluate
 
     def trainable_parameters(self) -> dict:
         """(layer name, canonical param) → the trainable `tf.Variable` (after `start_training`)."""

@@ -1,8 +1,10 @@
 """Spec → the source of an `nn.Module` (channels last at its boundary, NCHW inside), plus its loss.
 
-The emitted module defines the model class, `build_model()` and `loss_fn(labels, outputs)`; the
-helper classes it needs are pasted in from the layer types' modules, so it imports nothing from this
-project. `crosscheck` runs exactly this source (see `torch_impl.twin`).
+The emitted module defines the model class, `build_model()`, `loss_fn(labels, outputs)`,
+`make_optimizer(model)` (the spec's optimiser) and `train_step(model, optimizer, x, labels)` (one
+step of the plain training loop); the helper classes it needs are pasted in from the layer types'
+and the optimisers' modules, so it imports nothing from this project. `crosscheck` runs exactly
+this source, for inference and for training (see `torch_impl.twin`).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from .initializers import TRUNC_HELPER, initializer_source
 from .layers import registry
 from .layout import is_spatial
 from .losses import loss_source
+from . import optimizers
 
 GENERATED_NOTE = "Generated from spec/models/{id}.json by `crosscheck generate {id} --framework torch`; do not edit."
 
@@ -62,6 +65,8 @@ def generate(spec: Spec) -> str:
     ]
     for h in helpers:
         lines += ["", inspect.getsource(h).rstrip(), ""]
+    for source in optimizers.helpers(spec.optimizer):
+        lines += ["", source, ""]
     if uses_trunc:
         lines += ["", TRUNC_HELPER, ""]
     cls = class_name(spec.id)
@@ -100,5 +105,8 @@ def generate(spec: Spec) -> str:
               "def loss_fn(labels, outputs):"]
     lines.append(f'    """{losses.describe(spec.loss)}"""')
     lines += loss_source(spec.loss)
+    lines += ["", ""] + optimizers.optimizer_source(spec.optimizer)
+    if spec.optimizer:
+        lines += ["", ""] + optimizers.train_step_source(bool(reg_terms))
     return "\n".join(lines) + "\n"
 

@@ -1,25 +1,29 @@
-"""The spec's optimiser as a `torch.optim` optimiser configured to the spec's update rules
-(`spec/optimizers.py`), which are Keras'. torch's own classes are used; only their parameters
-differ from a naive translation:
+"""The spec's optimiser and training step as PyTorch source, emitted into the generated module
+(`torch_impl.codegen`): torch's own optimiser classes, configured to the spec's update rules
+(`spec/optimizers.py`, which are Keras'); only their parameters differ from a naive translation:
 
 * SGD with momentum: torch keeps b ← μb + g, θ ← θ − lr·b; with a constant lr that is Keras'
   m = −lr·b exactly.
 * Adam: torch computes θ ← θ − lr/(1−β₁ᵗ) · m/(√v/√(1−β₂ᵗ) + ε), so the spec's ε̂ is matched by
-  setting the group's ε to ε̂/√(1−β₂ᵗ) before each step (`KerasAdam`).
+  setting the group's ε to ε̂/√(1−β₂ᵗ) before each step (`KerasAdam`, pasted into the module).
 * Adagrad: torch computes θ ← θ − lr·g/(√a + ε); the spec's √(a + ε) is matched by starting the
   accumulator at initial_accumulator_value + ε and using ε = 0.
+
+The step is the plain loop a user writes: zero_grad, loss (plus `regularization_loss()` where the
+spec has L2 penalties), backward, step.
 """
 from __future__ import annotations
 
+import inspect
 import math
 
 import torch
 
-from spec.optimizers import resolve
+from spec.optimizers import describe, resolve
 
 
 class KerasAdam(torch.optim.Adam):
-    """`torch.optim.Adam` whose `eps` is the spec's (Keras') ε̂, added to √v before bias correction."""
+    """`torch.optim.Adam` whose `eps` is Keras' ε̂, added to √v before bias correction."""
 
     def __init__(self, params, lr, betas, eps_hat):
         super().__init__(params, lr=lr, betas=betas, eps=eps_hat)
@@ -42,14 +46,43 @@ class KerasAdam(torch.optim.Adam):
         super().load_state_dict(state_dict)
 
 
-def make_optimizer(optimizer: dict, params) -> torch.optim.Optimizer:
-    o = resolve(optimizer)
-    params = list(params)
+def helpers(optimizer: dict | None) -> list[str]:
+    """Classes the emitted optimiser needs, as source."""
+    return [inspect.getsource(KerasAdam).rstrip()] if optimizer and optimizer["type"] == "adam" else []
+
+
+def _constructor(o: dict) -> list[str]:
     if o["type"] == "sgd":
-        return torch.optim.SGD(params, lr=o["learning_rate"], momentum=o["momentum"])
+        return [f"    return torch.optim.SGD(params, lr={o['learning_rate']!r}, momentum={o['momentum']!r})"]
     if o["type"] == "adam":
-        return KerasAdam(params, lr=o["learning_rate"], betas=(o["beta_1"], o["beta_2"]), eps_hat=o["epsilon"])
+        return [f"    return KerasAdam(params, lr={o['learning_rate']!r}, betas=({o['beta_1']!r}, {o['beta_2']!r}), "
+                f"eps_hat={o['epsilon']!r})"]
     if o["type"] == "adagrad":
-        return torch.optim.Adagrad(params, lr=o["learning_rate"], eps=0.0,
-                                   initial_accumulator_value=o["initial_accumulator_value"] + o["epsilon"])
+        return ["    # torch adds ε outside the root: starting its sum at a₀ + ε with ε = 0 gives the spec's √(a + ε)",
+                f"    return torch.optim.Adagrad(params, lr={o['learning_rate']!r}, eps=0.0,",
+                f"                               initial_accumulator_value={o['initial_accumulator_value']!r} + {o['epsilon']!r})"]
     raise ValueError(f"unknown optimizer {o['type']!r}")
+
+
+def optimizer_source(optimizer: dict | None) -> list[str]:
+    if not optimizer:
+        return ["def make_optimizer(model):", '    raise NotImplementedError("this spec declares no optimizer")']
+    o = resolve(optimizer)
+    return ["def make_optimizer(model):",
+            f'    """{describe(o)}, over the model\'s trainable parameters."""',
+            "    params = [p for p in model.parameters() if p.requires_grad]",
+            *_constructor(o)]
+
+
+def train_step_source(has_l2: bool) -> list[str]:
+    return ["def train_step(model, optimizer, x, labels):",
+            '    """One training step: the spec\'s loss' + (" plus the L2 penalties" if has_l2 else "")
+            + ', backward, the optimiser\'s update;',
+            '    returns the loss before the update."""',
+            "    model.train()",
+            "    optimizer.zero_grad(set_to_none=True)",
+            "    loss = loss_fn(labels, model(x))",
+            *(["    loss = loss + model.regularization_loss()"] if has_l2 else []),
+            "    loss.backward()",
+            "    optimizer.step()",
+            "    return loss.detach()"]

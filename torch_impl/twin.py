@@ -143,18 +143,18 @@ class TorchTwin:
         """An array as a tensor on the twin's device (the whole data set is moved once)."""
         return self._tensor(a)
 
-    def start_training(self, optimizer: dict, neutral_dropout: bool = False) -> None:
-        """Optimiser from the spec. With `neutral_dropout`, a forward hook replaces each
-        `nn.Dropout`'s output by its input times the mask given to `train_step` (the generated
-        module stays plain `nn.Dropout`)."""
+    def start_training(self, neutral_dropout: bool = False) -> None:
+        """The emitted `make_optimizer`, on this twin's model. With `neutral_dropout`, a forward
+        hook replaces each `nn.Dropout`'s output by its input times the mask given to `train_step`
+        (the generated module stays plain `nn.Dropout`)."""
         from spec import optimizers as spec_optimizers
 
-        from .optimizers import make_optimizer
-
+        if not self.spec.optimizer:
+            raise ValueError(f"spec {self.spec.id!r} has no optimizer section: nothing to train with")
         self._params = {f"{n.name}.{p}": self.model.get_parameter(self._native_key(n, p))
                         for n, p, _ in self.spec.parameters() if p in n.trainable_params()}
-        self.optimizer = make_optimizer(optimizer, self._params.values())
-        self._optimizer_spec = spec_optimizers.resolve(optimizer)
+        self.optimizer = self.module.make_optimizer(self.model)
+        self._optimizer_spec = spec_optimizers.resolve(self.spec.optimizer)
         self.steps = 0
         self._masks: dict[str, torch.Tensor] = {}
         if neutral_dropout:
@@ -171,15 +171,9 @@ class TorchTwin:
         """One optimiser step on a batch (device tensors); the loss before the update."""
         for name, mask in (masks or {}).items():
             self._masks[name] = self._tensor(activation_to_internal(mask, self.spec.node(name).out_shape))
-        self.model.train(True)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss = self.module.loss_fn(labels, self.model(x))
-        if hasattr(self.model, "regularization_loss"):
-            loss = loss + self.model.regularization_loss()
-        loss.backward()
-        self.optimizer.step()
+        loss = self.module.train_step(self.model, self.optimizer, x, labels)
         self.steps += 1
-        return float(loss.detach())
+        return float(loss)
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
         """Spec loss (without L2) and the model's outputs on one batch (device tensors)."""

@@ -54,3 +54,20 @@ def loss_fn(labels, outputs):
     """Spec loss `clipped_cross_entropy` (clip=[1e-10, 0.9999999]), mean over the batch."""
     probs = outputs.clamp(1e-10, 0.9999999)
     return torch.mean(-torch.sum(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs), dim=-1))
+
+
+def make_optimizer(model):
+    """Spec optimiser `sgd` (learning_rate=0.1, momentum=0.0), over the model's trainable parameters."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    return torch.optim.SGD(params, lr=0.1, momentum=0.0)
+
+
+def train_step(model, optimizer, x, labels):
+    """One training step: the spec's loss, backward, the optimiser's update;
+    returns the loss before the update."""
+    model.train()
+    optimizer.zero_grad(set_to_none=True)
+    loss = loss_fn(labels, model(x))
+    loss.backward()
+    optimizer.step()
+    return loss.detach()

@@ -51,3 +51,20 @@ def build_model():
 def loss_fn(labels, outputs):
     """Spec loss `softmax_cross_entropy` (from_logits=True, labels=one_hot), mean over the batch."""
     return torch.mean(-torch.sum(labels * F.log_softmax(outputs, dim=-1), dim=-1))
+
+
+def make_optimizer(model):
+    """Spec optimiser `sgd` (learning_rate=0.5, momentum=0.0), over the model's trainable parameters."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    return torch.optim.SGD(params, lr=0.5, momentum=0.0)
+
+
+def train_step(model, optimizer, x, labels):
+    """One training step: the spec's loss, backward, the optimiser's update;
+    returns the loss before the update."""
+    model.train()
+    optimizer.zero_grad(set_to_none=True)
+    loss = loss_fn(labels, model(x))
+    loss.backward()
+    optimizer.step()
+    return loss.detach()
