@@ -54,6 +54,24 @@ def format_result(r: SpecResult) -> str:
     return "\n".join(lines)
 
 
+def format_training(t) -> str:
+    """A lockstep training result (`lockstep.TrainConformance`): the per-step loss, the worst
+    parameter, and every failed check."""
+    lines = [f"{LABEL.get(t.verdict, t.verdict.upper())} {t.spec} training, {t.steps} steps of {t.optimizer['type']} "
+             f"(lr {t.optimizer['learning_rate']}): {counts(t.checks)}"]
+    loss = next((c for c in t.checks if c.name == "loss"), None)
+    if loss is not None:
+        lines.append(f"  per-step loss: {loss.verdict}, {loss.note}")
+    others = [c for c in t.checks if c.name != "loss"]
+    lines += [f"  {LABEL[c.verdict]} {c.name}: {c.note}" for c in others if c.failed]
+    w = worst(others)
+    if w is not None and not w.failed:
+        lines.append(f"  parameters after the last step: worst {w.name}: {w.verdict}, {w.note}")
+    if t.stopped:
+        lines.append(f"  stopped: {t.stopped}")
+    return "\n".join(lines)
+
+
 def onnx_cell(r: SpecResult) -> str:
     """The ONNX parity column: the worst verdict of the `onnx:*` checks and its max_scaled; '-' when not run."""
     checks = [c for c in r.checks if c.name.startswith("onnx:")]

@@ -139,7 +139,7 @@ def judge(name: str, tol: float, a, b, a64=None, b64=None, draws=None, flips: fl
         numbers += f"; float64 sensitivity {check.float64_sensitivity:.1e}"
         proof_tol = max(proof_tol, FLOAT64_NOISE_FACTOR * check.float64_sensitivity)
     if check.float64_scaled > proof_tol:
-        check.verdict, check.note = FAIL, f"float64 twins differ ({check.float64_scaled:.1e} > {proof_tol:.1e}): different functions; {numbers}"
+        check.verdict, check.note = FAIL, f"float64 twins differ ({check.float64_scaled:.1e} > {proof_tol:.2g}): different functions; {numbers}"
     elif d <= tol:
         limited = reach > tol / POWER_FACTOR
         check.verdict = LIMITED if limited else PASS

@@ -1,6 +1,7 @@
 """crosscheck compare: forward + gradient conformance of each spec's twins."""
 import json
 import sys
+from pathlib import Path
 
 from .common import (add_data, add_device, add_seed, add_threads, apply_threads, check_training_memory, compare_need,
                      load_data, load_specs)
@@ -17,6 +18,8 @@ def add_arguments(parser):
     parser.add_argument("--batch", type=int, help="batch size of the random inputs (default 8, fewer for a model "
                                                   "whose float64 runs would not fit in memory)")
     parser.add_argument("--strict", action="store_true", help="exit 1 also when a check is float32-limited")
+    parser.add_argument("--junit", type=Path, metavar="FILE",
+                        help="also write JUnit XML: one test case per check, failures with their numbers")
     parser.add_argument("--onnx", action="store_true",
                         help="also export both twins to ONNX and check ORT vs native at batch 1 and 32 (onnx:* checks)")
     parser.add_argument("--train-steps", type=int, metavar="N",
@@ -35,7 +38,7 @@ def run(args) -> int:
     from crosscheck.errors import UserError
     from crosscheck.compare import compare_spec
     from crosscheck.conformance_inputs import conformance_batch
-    from crosscheck.report import format_result
+    from crosscheck.report import format_result, format_training
     from spec import memory
 
     if args.batch is not None and args.batch < 1:
@@ -60,7 +63,11 @@ def run(args) -> int:
         for r in results:
             print(format_result(r))
         for t in trained:
-            print(_format_training(t))
+            print(format_training(t))
+    if args.junit:
+        from crosscheck import junit
+
+        junit.write(args.junit, results, trained, strict=args.strict)
     outcomes = results + trained
     if any(o.failed for o in outcomes):
         return 1
@@ -84,18 +91,3 @@ def _train_conformance(spec, args):
                                       device=args.device, optimizer=_train_optimizer(spec, args))
 
 
-def _format_training(t) -> str:
-    from crosscheck.report import LABEL, counts, worst
-
-    lines = [f"{LABEL.get(t.verdict, t.verdict.upper())} {t.spec} training, {t.steps} steps of {t.optimizer['type']} "
-             f"(lr {t.optimizer['learning_rate']}): {counts(t.checks)}"]
-    loss = next((c for c in t.checks if c.name == "loss"), None)
-    if loss is not None:
-        lines.append(f"  per-step loss: {loss.verdict}, {loss.note}")
-    others = [c for c in t.checks if c.name != "loss"]
-    w = worst(others)
-    if w is not None:
-        lines.append(f"  parameters after the last step: worst {w.name}: {w.verdict}, {w.note}")
-    if t.stopped:
-        lines.append(f"  stopped: {t.stopped}")
-    return "\n".join(lines)
