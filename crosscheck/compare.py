@@ -133,14 +133,15 @@ def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int | N
     del twins64
     for twin in (tf_twin, torch_twin):
         twin.set_weights(weights)
+    notes = []
     try:
-        parity = parity_checks(spec, tf_twin, torch_twin, seed=seed, device=device)
+        parity = parity_checks(spec, tf_twin, torch_twin, seed=seed, device=device, notes=notes)
     except Exception as e:  # an exporter that cannot handle the spec is a failed check, not a crash
         note = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
         parity = [unavailable("onnx:export", TOL_OUTPUT, note)]
     seconds = time.perf_counter() - start
     result = compare_twins(spec, tf_twin, torch_twin, seed=seed, batch=batch, weights=weights)
-    result.notes += [origin, f"batch {batch}"]
+    result.notes += [origin, f"batch {batch}", *notes]
     result.checks += parity
     result.seconds += seconds
     return result

@@ -7,6 +7,12 @@ with each runner's float32 error measured against its framework's float64 twin (
 float32 translation of its native twin) and the float32 sensitivity of the forward from the
 rounding model. An exporter that changes the function fails; one whose float32 output is far
 further from float64 than rounding explains is a float32 defect of that runner.
+
+A third opinion: `onnx.reference.ReferenceEvaluator` (the ONNX specification's own numpy
+implementation of each op) runs each export at batch 1 against its native twin
+(`onnx:reference-<fw>-vs-native@b1`), so an exporter bug that ORT happens to share is still
+caught. It is skipped, with a note saying why, where it does not implement an op of the export or
+the model has more than REFERENCE_MAX_PARAMETERS parameters (its convolutions are numpy loops).
 """
 from __future__ import annotations
 
@@ -27,6 +33,9 @@ from .twins import FRAMEWORKS
 from .verdict import judge
 
 PARITY_BATCHES = (1, 32)
+REFERENCE_MAX_PARAMETERS = 5_000_000
+REFERENCE_PAIRS = {("reference-tf", "native-tf"): "onnx:reference-tf-vs-native",
+                   ("reference-torch", "native-torch"): "onnx:reference-torch-vs-native"}
 # Four runners of one spec (ORT on each export, each native twin); every pair is a check.
 PAIR_NAMES = {
     ("ort-tf", "native-tf"): "onnx:tf-vs-native",
@@ -38,33 +47,65 @@ PAIR_NAMES = {
 }
 
 
+def reference_evaluators(spec: Spec, paths: dict) -> tuple[dict, str | None]:
+    """framework → `ReferenceEvaluator` of its export, or ({}, why not)."""
+    from onnx.reference import ReferenceEvaluator
+
+    from spec.memory import parameter_count
+
+    n = parameter_count(spec)
+    if n > REFERENCE_MAX_PARAMETERS:
+        return {}, (f"ONNX reference evaluator not run: {n:,} parameters "
+                    f"(> {REFERENCE_MAX_PARAMETERS:,}, the size its numpy convolutions are run at here)")
+    try:
+        return {fw: ReferenceEvaluator(str(p)) for fw, p in paths.items()}, None
+    except Exception as e:  # an op the reference implementation lacks: say which, check the rest
+        return {}, f"ONNX reference evaluator not run: {type(e).__name__}: {str(e).strip().splitlines()[0]}"
+
+
 def parity_checks(spec: Spec, tf_twin, torch_twin, seed: int = 0, device: str = "auto", opset: int = DEFAULT_OPSET,
-                  batches=PARITY_BATCHES, wrap_session=None) -> list[Check]:
+                  batches=PARITY_BATCHES, wrap_session=None, notes: list | None = None) -> list[Check]:
     """Export both twins (weights as loaded) to a temporary folder and compare all four runners
-    pairwise at each batch size. Check names: `<pair>@b<batch>`, e.g. `onnx:tf-vs-torch@b32`.
-    `wrap_session(framework, session) -> session` is applied to each ORT session."""
+    pairwise at each batch size, and the ONNX reference evaluator on each export at the smallest.
+    Check names: `<pair>@b<batch>`, e.g. `onnx:tf-vs-torch@b32`. `wrap_session(framework,
+    session) -> session` is applied to each ORT session; why the reference evaluator did not
+    run goes to `notes`."""
     checks = []
     # each export is judged against its own native twin's float64 run, on that twin's weights
     weights = {"tf": tf_twin.get_weights(), "torch": torch_twin.get_weights()}
     with tempfile.TemporaryDirectory(prefix=f"onnx-{spec.id}-") as tmp:
         # the exports first: converting is the largest transient (tf2onnx on ResNet50: ~4 GB)
-        sessions = {fw: session(export_model(spec, fw, twin, Path(tmp) / f"{spec.id}_{fw}.onnx", opset), device)
-                    for fw, twin in (("tf", tf_twin), ("torch", torch_twin))}
+        paths = {fw: export_model(spec, fw, twin, Path(tmp) / f"{spec.id}_{fw}.onnx", opset)
+                 for fw, twin in (("tf", tf_twin), ("torch", torch_twin))}
+        sessions = {fw: session(p, device) for fw, p in paths.items()}
+        evaluators, why = reference_evaluators(spec, paths)
+        if why and notes is not None:
+            notes.append(why)
         twins64, _ = float64_twins(tf_twin, torch_twin)
         if wrap_session is not None:
             sessions = {fw: wrap_session(fw, s) for fw, s in sessions.items()}
-        for batch in dict.fromkeys(parity_batch(spec, b) for b in batches):
+        sizes = list(dict.fromkeys(parity_batch(spec, b) for b in batches))
+        for batch in sizes:
             x, labels = make_batch(spec, batch, seed)
             outs = {f"ort-{fw}": run_session(sessions[fw], x) for fw in FRAMEWORKS}
             outs.update({"native-tf": tf_twin.forward(x), "native-torch": torch_twin.forward(x)})
+            pairs = dict(PAIR_NAMES)
+            if evaluators and batch == sizes[0]:
+                outs.update({f"reference-{fw}": _run_reference(ev, x) for fw, ev in evaluators.items()})
+                pairs.update(REFERENCE_PAIRS)
             refs, draws, flips = None, [], None
             if twins64 is not None:
                 refs, draws, flips = _forward_evidence(spec, twins64, weights, x, labels, seed)
-            for (a, b), name in PAIR_NAMES.items():
+            for (a, b), name in pairs.items():
                 ref_a, ref_b = (refs[a.split("-")[-1]], refs[b.split("-")[-1]]) if refs else (None, None)
                 checks.append(judge(f"{name}@b{batch}", TOL_OUTPUT, outs[a], outs[b], ref_a, ref_b, draws, flips,
                                     labels=(a, b)))
     return checks
+
+
+def _run_reference(evaluator, x: np.ndarray) -> np.ndarray:
+    (name,) = evaluator.input_names
+    return evaluator.run(None, {name: np.ascontiguousarray(x, dtype=np.float32)})[0]
 
 
 def _forward_evidence(spec: Spec, twins64: dict, weights: dict, x, labels, seed: int):

@@ -17,7 +17,8 @@ from crosscheck import cli
 from crosscheck.conformance_inputs import make_batch
 from crosscheck.onnx_export import DEFAULT_OPSET, ExportError, class_probabilities, export_model, metadata, session
 from crosscheck.twins import make_twin
-from crosscheck.onnx_parity import PAIR_NAMES, parity_checks, parse_check_name
+from crosscheck import onnx_parity
+from crosscheck.onnx_parity import PAIR_NAMES, REFERENCE_PAIRS, parity_checks, parse_check_name
 from spec import build_spec, init_weights, load_spec
 from spec.layers import registry
 
@@ -81,7 +82,7 @@ def test_every_layer_types_example_exports_with_parity(layer_type):
     weights = _weights(spec, 3)
     twins = {fw: make_twin(spec, fw, "cpu", weights) for fw in ("tf", "torch")}
     checks = parity_checks(spec, twins["tf"], twins["torch"], seed=1, device="cpu", batches=(1, 5))
-    assert len(checks) == 2 * len(PAIR_NAMES)
+    assert len(checks) == 2 * len(PAIR_NAMES) + len(REFERENCE_PAIRS)
     failed = [(c.name, c.verdict, c.note) for c in checks if c.failed]
     assert not failed, failed
 
@@ -136,7 +137,7 @@ def test_parity_every_pair_at_batch_1_and_32(exported):
         for pair in ("onnx:tf-vs-native", "onnx:torch-vs-native", "onnx:tf-vs-torch"):
             assert f"{pair}@b{batch}" in names
             assert parse_check_name(f"{pair}@b{batch}") == (pair, batch)
-    assert len(checks) == 2 * len(PAIR_NAMES)
+    assert len(checks) == 2 * len(PAIR_NAMES) + len(REFERENCE_PAIRS)
     not_passed = [(c.name, c.verdict, c.note) for c in checks if not c.passed]
     assert not not_passed, not_passed
     assert all(c.tol == 1e-5 and c.scale > 0 and c.float64_scaled < 1e-12 for c in checks)
@@ -155,6 +156,27 @@ def test_parity_detects_exports_of_different_weights():
     assert checks["onnx:tf-vs-torch@b1"].verdict == "fail"
     assert "float64 twins differ" in checks["onnx:tf-vs-torch@b1"].note  # a different function, not rounding
     assert checks["onnx:tf-vs-native@b1"].passed and checks["onnx:torch-vs-native@b1"].passed
+
+
+def test_the_onnx_reference_evaluator_is_a_third_opinion(monkeypatch):
+    """Each export also runs on onnx.reference.ReferenceEvaluator at batch 1 against its native
+    twin. Negative control: the reference runner's output off by 1e-3 of scale fails both reference
+    checks, as a float32 defect of the reference runner, and nothing else; a model it cannot run
+    is a note, not a silent gap."""
+    spec = load_spec("ltfn6_convnet_he")
+    twins = {fw: make_twin(spec, fw, "cpu", _weights(spec, 3)) for fw in ("tf", "torch")}
+    run = onnx_parity._run_reference
+    monkeypatch.setattr(onnx_parity, "_run_reference", lambda ev, x: (y := run(ev, x)) + 1e-3 * np.abs(y).max())
+    checks = {c.name: c for c in parity_checks(spec, twins["tf"], twins["torch"], seed=0, device="cpu", batches=(1, 3))}
+    failed = sorted(n for n, c in checks.items() if c.failed)
+    assert failed == ["onnx:reference-tf-vs-native@b1", "onnx:reference-torch-vs-native@b1"]
+    assert all(checks[n].verdict == "float32-defect" and checks[n].defect_in[0].startswith("reference-") for n in failed)
+    assert "onnx:reference-tf-vs-native@b3" not in checks
+
+    monkeypatch.setattr(onnx_parity, "REFERENCE_MAX_PARAMETERS", 10)
+    notes = []
+    checks = parity_checks(spec, twins["tf"], twins["torch"], seed=0, device="cpu", batches=(1,), notes=notes)
+    assert len(checks) == len(PAIR_NAMES) and notes[0].startswith("ONNX reference evaluator not run: ")
 
 
 def test_export_is_atomic_when_the_exporter_fails(tmp_path, monkeypatch):
