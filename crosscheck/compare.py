@@ -107,10 +107,12 @@ def compare_twins(spec: Spec, tf_twin, torch_twin, seed: int = 0, batch: int = 8
     return result
 
 
-def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int | None = None, onnx: bool = False) -> SpecResult:
+def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int | None = None, onnx: bool = False,
+                 weights: dict | None = None) -> SpecResult:
     """`batch` None: 8 samples, fewer for a model whose float64 runs would not fit in memory
     (`conformance_inputs.conformance_batch`). With `onnx`, also export both twins and add the
-    ONNX Runtime parity checks (`onnx:*`)."""
+    ONNX Runtime parity checks (`onnx:*`). `weights` (neutral): compare at those (e.g. an imported
+    model's) instead of the conformance weights."""
     from tf_impl.twin import TFTwin
     from torch_impl.twin import TorchTwin
 
@@ -118,8 +120,8 @@ def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int | N
     if batch is None:
         batch = conformance_batch(spec)
     if not onnx:
-        result = compare_twins(spec, tf_twin, torch_twin, seed=seed, batch=batch)
-        result.notes.append(f"batch {batch}")
+        result = compare_twins(spec, tf_twin, torch_twin, seed=seed, batch=batch, weights=weights)
+        result.notes += ["the weights given"] * (weights is not None) + [f"batch {batch}"]
         return result
     from .onnx_parity import parity_checks
 
@@ -128,9 +130,12 @@ def compare_spec(spec: Spec, seed: int = 0, device: str = "auto", batch: int | N
     start = time.perf_counter()
     # a float64 TF copy only where the weights need one (batchnorm calibration); compare_twins and
     # parity_checks build their own
-    twins64 = float64_twins(tf_twin, torch_twin)[0] if has_batchnorm(spec) else None
-    weights, origin = conformance_weights(spec, (twins64 or {"tf": tf_twin})["tf"], seed, batch)
-    del twins64
+    if weights is None:
+        twins64 = float64_twins(tf_twin, torch_twin)[0] if has_batchnorm(spec) else None
+        weights, origin = conformance_weights(spec, (twins64 or {"tf": tf_twin})["tf"], seed, batch)
+        del twins64
+    else:
+        origin = "the weights given"
     for twin in (tf_twin, torch_twin):
         twin.set_weights(weights)
     notes = []

@@ -18,6 +18,9 @@ def add_arguments(parser):
     parser.add_argument("--batch", type=int, help="batch size of the random inputs (default 8, fewer for a model "
                                                   "whose float64 runs would not fit in memory)")
     parser.add_argument("--strict", action="store_true", help="exit 1 also when a check is float32-limited")
+    parser.add_argument("--weights", type=Path, metavar="W.npz",
+                        help="compare at these neutral weights (one spec; e.g. from `crosscheck import`) instead of "
+                             "the conformance weights")
     parser.add_argument("--junit", type=Path, metavar="FILE",
                         help="also write JUnit XML: one test case per check, failures with their numbers")
     parser.add_argument("--onnx", action="store_true",
@@ -46,6 +49,13 @@ def run(args) -> int:
     if args.train_steps is not None and args.train_steps < 1:
         raise UserError("--train-steps must be at least 1")
     specs = load_specs(args.specs)
+    weights = None
+    if args.weights:
+        from spec import load_weights
+
+        if len(specs) != 1:
+            raise UserError("--weights belongs to one spec: compare one at a time")
+        weights = load_weights(args.weights, specs[0])
     batches = {s.id: args.batch or conformance_batch(s) for s in specs}
     for s in specs:  # every refusal before the first twin is built
         memory.ensure_fits(s, compare_need(s, batches[s.id]))
@@ -53,7 +63,8 @@ def run(args) -> int:
             check_training_memory(s, args.data, _train_optimizer(s, args), lockstep=True)
     apply_threads(args)
     environment.conformance_mode()
-    results = [compare_spec(s, seed=args.seed, device=args.device, batch=batches[s.id], onnx=args.onnx) for s in specs]
+    results = [compare_spec(s, seed=args.seed, device=args.device, batch=batches[s.id], onnx=args.onnx, weights=weights)
+               for s in specs]
     trained = [_train_conformance(s, args) for s in specs] if args.train_steps else []
     if args.json:
         json.dump({"results": [r.as_dict() for r in results], "training": [t.as_dict() for t in trained]},
