@@ -14,67 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import crosscheck  # noqa: E402,F401  (triton before TensorFlow)
-
-
-def runners(spec, weights, device: str, tmp: Path, threads: int) -> dict:
-    """name → (callable taking a NumPy batch and returning a NumPy array, or the reason it is n/a)."""
-    import numpy as np
-    import tensorflow as tf
-    import torch
-
-    from crosscheck.onnx_export import export_model, run_session, session
-    from crosscheck.twins import make_twin
-
-    tf_twin = make_twin(spec, "tf", device, weights)
-    torch_twin = make_twin(spec, "torch", device, weights)
-    keras_model = tf_twin.model
-    serve = tf.function(lambda x: keras_model(x, training=False), reduce_retracing=True)
-    model = torch_twin.model.eval()
-    dev = torch_twin.device
-
-    def tf_run(x):
-        with tf.device(tf_twin.device):
-            return serve(tf.constant(x)).numpy()
-
-    def torch_runner(m):
-        def run(x):
-            with torch.inference_mode():
-                return m(torch.from_numpy(x).to(dev)).cpu().numpy()
-        return run
-
-    out = {"tf (tf.function)": tf_run, "torch eager": torch_runner(model)}
-    try:
-        compiled = torch_runner(torch.compile(model))
-        compiled(np.zeros((2, *spec.input_shape), np.float32))  # compile now, so a failure shows here
-        out["torch.compile"] = compiled
-    except Exception as e:  # inductor needs a working C++ toolchain; report why it is missing
-        out["torch.compile"] = f"n/a ({type(e).__name__}: {str(e).strip().splitlines()[0][:80]})"
-    for fw in ("tf", "torch"):
-        path = export_model(spec, fw, make_twin(spec, fw, "cpu", weights), tmp / f"{spec.id}_{fw}.onnx")
-        sess = session(path, device, threads)
-        out[f"ORT ({fw} export, {sess.get_providers()[0].replace('ExecutionProvider', '')})"] = (
-            lambda x, sess=sess: run_session(sess, x))
-    return out
-
-
-def time_call(fn, x, min_time: float) -> float:
-    """Seconds per call: repeat until `min_time` has passed, return the mean of that burst."""
-    n, start = 0, time.perf_counter()
-    while True:
-        fn(x)
-        n += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time:
-            return elapsed / n
+from crosscheck.speed import inference_runners, interleaved  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -110,7 +57,7 @@ def main(argv=None) -> int:
         for spec_id in args.specs:
             spec = load_spec(spec_id)
             weights = init_weights(spec, 0)
-            run = runners(spec, weights, args.device, Path(tmp), args.threads)
+            run, _ = inference_runners(spec, weights, args.device, Path(tmp), args.threads)
             live = {k: v for k, v in run.items() if callable(v)}
             for batch in args.batches:
                 x, _ = make_batch(spec, batch, seed=0)
@@ -119,11 +66,7 @@ def main(argv=None) -> int:
                     for _ in range(3):
                         y = fn(x)
                     assert np.abs(y - ref).max() <= 1e-4 * max(np.abs(ref).max(), 1e-30), name
-                samples = {k: [] for k in live}
-                for _ in range(args.rounds):
-                    for name, fn in live.items():
-                        samples[name].append(time_call(fn, x, args.min_time))
-                lat = {k: statistics.median(v) for k, v in samples.items()}
+                lat = interleaved(live, x, args.rounds, args.min_time)
                 best = min(lat.values())
                 print(f"## {spec_id}, batch {batch}\n")
                 print("| runner | latency (ms) | throughput (examples/s) | ratio to fastest |")
