@@ -20,12 +20,15 @@ FRAMEWORKS = r"(tensorflow|keras|tf_keras|torch|absl)(\.|$)"
 
 
 def silence_frameworks() -> None:
-    """TF C++ logs at FATAL only, Python loggers of TF and absl at ERROR, framework warnings off,
+    """TF C++ logs at FATAL only, Python loggers of TF, absl and torch at ERROR, framework warnings off,
     and the first import of `tensorflow` with stderr muted. Call before TensorFlow is imported."""
     import absl.logging  # absl's own call, not logging.getLogger("absl"): that would pre-empt its logger class
 
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    # torch sets its loggers' levels when imported, from TORCH_LOGS ("-torch": ERROR and above), so not
+    # setLevel: e.g. inductor's "No CUDA runtime is found" under torch.compile
+    os.environ.setdefault("TORCH_LOGS", "-torch")
     absl.logging.set_verbosity(absl.logging.ERROR)
     warnings.filterwarnings("ignore", module=FRAMEWORKS)
     if "tensorflow" not in sys.modules:
