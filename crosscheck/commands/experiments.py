@@ -1,0 +1,33 @@
+"""crosscheck experiments: the posts' regression experiments, both twins, into docs/experiments.md."""
+from pathlib import Path
+
+from .common import add_device, add_threads, apply_threads
+
+NAME = "experiments"
+HELP = "train the specs that make their own data (the posts' regressions) in both twins; write docs/experiments.md and its plots"
+ORDER = 16
+
+
+def add_arguments(parser):
+    parser.add_argument("specs", nargs="*", metavar="ID", help="default: every zoo spec with data.generate")
+    parser.add_argument("--out", type=Path, default=Path("docs") / "experiments.md")
+    parser.add_argument("--no-progress", action="store_true")
+    add_device(parser)
+    add_threads(parser)
+
+
+def run(args) -> int:
+    from crosscheck import environment, experiments
+    from crosscheck.errors import UserError
+
+    ids = args.specs or experiments.experiment_ids()
+    known = set(experiments.experiment_ids())
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise UserError(f"not an experiment (a zoo spec with data.generate): {', '.join(unknown)}")
+    apply_threads(args)
+    environment.conformance_mode()
+    command = "crosscheck experiments" + (f" {' '.join(args.specs)}" if args.specs else "")
+    experiments.write(args.out, ids, command, device=args.device, progress=not args.no_progress)
+    print(f"wrote {args.out}")
+    return 0
