@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spec import Spec, load_spec, spec_ids
+from spec import Spec, generators, load_spec, spec_ids
 
 from . import training
 from .datasets import for_spec
@@ -33,14 +33,15 @@ def run(spec: Spec, device: str = "cpu", progress: bool = False) -> dict:
         twin = make_twin(spec, fw, device)
         r = training.train(spec, fw, data, total_steps=total, batch_size=bs, device=device, progress=progress, twin=twin)
         row["final_cost"][fw] = r.final_test_loss
-        row["fits"][fw] = twin.forward(data.x_test)[:, 0]
         row["weights"][fw] = twin.get_weights()
-    row["x"], row["y"] = data.x_test[:, 0], data.y_test[:, 0]
+        row["fits"][fw] = twin.forward(data.x_test)
+    row["x"], row["y"] = data.x_test, data.y_test
     row["curve_difference"] = float(np.abs(row["fits"]["tf"] - row["fits"]["torch"]).max())
     return row
 
 
-def plot(row: dict, path: Path) -> None:
+def plot(spec: Spec, row: dict, path: Path) -> None:
+    """A curve over its data; a painted image beside the original; X·A for the matrix inverse."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -48,27 +49,64 @@ def plot(row: dict, path: Path) -> None:
 
     from spec.atomic import atomic_path
 
-    fig, ax = plt.subplots(figsize=(6, 3.6))
-    ax.scatter(row["x"], row["y"], s=6, alpha=0.3, color="gray", label="data (data.generate)")
-    ax.plot(row["x"], row["fits"]["tf"], color="#ff8f00", lw=2.5, label=f"TF twin (cost {row['final_cost']['tf']:.4g})")
-    ax.plot(row["x"], row["fits"]["torch"], color="#1565c0", lw=1.2, ls="--",
-            label=f"torch twin (cost {row['final_cost']['torch']:.4g})")
-    ax.set_title(f"{row['spec']}: {row['steps']} steps of batch {row['batch']}", fontsize=10)
-    ax.set_xlabel("x")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+    gen = spec.data["generate"]
+    title = f"{row['spec']}: {row['steps']} steps of batch {row['batch']}"
+    if "image" in gen:
+        h, w = gen["image"]["size"]
+        fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
+        pictures = [("original", row["y"])] + [(f"{fw} twin (cost {row['final_cost'][fw]:.4g})", row["fits"][fw])
+                                               for fw in FRAMEWORKS]
+        for ax, (label, pixels) in zip(axes, pictures):
+            ax.imshow(np.clip(pixels.reshape(h, w, 3), 0, 255).astype(np.uint8))
+            ax.set_title(label, fontsize=9)
+            ax.axis("off")
+    elif "matrix_inverse" in gen:
+        fig, axes = plt.subplots(1, 2, figsize=(8, 3.6))
+        for ax, fw in zip(axes, FRAMEWORKS):
+            im = ax.imshow(row["products"][fw], cmap="RdBu_r", vmin=-1.2, vmax=1.2)
+            ax.set_title(f"X·A, {fw} twin (max |X·A − I| {row['residual'][fw]:.2g})", fontsize=9)
+        fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8)
+    else:
+        fig, ax = plt.subplots(figsize=(6, 3.6))
+        order = np.argsort(row["x"][:, 0])
+        ax.scatter(row["x"][:, 0], row["y"][:, 0], s=6, alpha=0.3, color="gray", label="data (data.generate)")
+        for fw, style in (("tf", dict(color="#ff8f00", lw=2.5)), ("torch", dict(color="#1565c0", lw=1.2, ls="--"))):
+            ax.plot(row["x"][order, 0], row["fits"][fw][order, 0], label=f"{fw} twin (cost {row['final_cost'][fw]:.4g})",
+                    **style)
+        ax.set_xlabel("x")
+        ax.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    if "matrix_inverse" not in gen:
+        fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100)
     plt.close(fig)
 
 
-def _polyfit_note(spec: Spec, row: dict) -> str:
+def _matrix_note(spec: Spec, row: dict) -> str:
+    """matrix_inverse: X = Kᵀ against A⁻¹, and how far X·A is from I."""
+    a = generators.matrix(spec.data["generate"]["matrix_inverse"]).astype(np.float64)
+    inverse = np.linalg.inv(a)
+    row["products"], row["residual"], errors = {}, {}, {}
+    for fw in FRAMEWORKS:
+        x = row["weights"][fw]["x_transposed.kernel"].astype(np.float64).T
+        row["products"][fw] = x @ a
+        row["residual"][fw] = float(np.abs(x @ a - np.eye(len(a))).max())
+        errors[fw] = float(np.abs(x - inverse).max() / np.abs(inverse).max())
+    return (f"max |X·A − I|: TF {row['residual']['tf']:.3g}, torch {row['residual']['torch']:.3g}; "
+            f"max |X − A⁻¹| / max |A⁻¹|: TF {errors['tf']:.3g}, torch {errors['torch']:.3g} "
+            f"(A: the seeded integer matrix, condition number {np.linalg.cond(a):.3g}).")
+
+
+def _note(spec: Spec, row: dict) -> str:
     """eager_polyfit: the learned w, in the post's order (x³ … 1), against the target and the
     exact least-squares fit of the same noisy points."""
+    if "matrix_inverse" in spec.data["generate"]:
+        return _matrix_note(spec, row)
     if spec.id != "eager_polyfit":
         return ""
     w = {fw: row["weights"][fw]["cubic.kernel"][:, 0][::-1] for fw in FRAMEWORKS}
-    exact = np.polyfit(row["x"].astype(np.float64), row["y"].astype(np.float64), 3)
+    exact = np.polyfit(row["x"][:, 0].astype(np.float64), row["y"][:, 0].astype(np.float64), 3)
     fmt = lambda v: "[" + ", ".join(f"{a:.3f}" for a in v) + "]"  # noqa: E731
     return (f"w (x³, x², x, 1): TF {fmt(w['tf'])}, torch {fmt(w['torch'])}; the generating polynomial "
             f"{fmt(spec.data['generate']['target']['polynomial'])}; least squares on these points {fmt(exact)}")
@@ -78,9 +116,9 @@ def markdown(rows: list[dict], command: str) -> str:
     lines = ["# Experiments: the posts' regressions, both twins", "",
              f"Generated by `{command}`; do not edit. Each spec makes its own data (`data.generate`,",
              "`spec/generators.py`) and is trained with its post's schedule in both twins from the same initial",
-             "weights and batches. *Cost*: the spec's loss over all the points after the last step. *Curves",
-             "differ by*: the largest |TF fit − torch fit| over the points.", "",
-             "| spec | steps × batch | cost, TF | cost, torch | curves differ by | the post says |",
+             "weights and batches. *Cost*: the spec's loss over all the points after the last step. *Outputs",
+             "differ by*: the largest |TF output − torch output| over the points (the fits, pixels, or X·A columns).", "",
+             "| spec | steps × batch | cost, TF | cost, torch | outputs differ by | the post says |",
              "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| `{r['spec']}` | {r['steps']} × {r['batch']} | {r['final_cost']['tf']:.5g} | "
@@ -100,8 +138,8 @@ def write(out: Path, ids: list[str], command: str, device: str = "cpu", progress
     for spec_id in ids:
         spec = load_spec(spec_id)
         row = run(spec, device, progress)
-        row["note"] = _polyfit_note(spec, row)
-        plot(row, out.parent / "experiments" / f"{spec_id}.png")
+        row["note"] = _note(spec, row)
+        plot(spec, row, out.parent / "experiments" / f"{spec_id}.png")
         rows.append(row)
         print(f"{spec_id}: cost tf {row['final_cost']['tf']:.5g}, torch {row['final_cost']['torch']:.5g}, "
               f"curves differ by {row['curve_difference']:.1e}", flush=True)

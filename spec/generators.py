@@ -7,15 +7,28 @@ on identical values.
   (`numpy.polyval`);
 * `noise` (optional): `{"uniform": [lo, hi]}` or `{"normal": std}`, one draw per point from
   `numpy.random.default_rng(seed)` (`seed` defaults to 0), added to the target.
-Computed in float64, returned as float32 (n, 1) inputs and targets. The training set is every
-point, and so is the evaluation set: the posts report the cost over all the points they fit.
+Computed in float64, returned as float32 (n, 1) inputs and targets.
+
+Two more kinds, each a data set of its own:
+* `{"image": {"skimage": NAME, "size": [H, W]}}`: scikit-image's photograph NAME (`astronaut`),
+  resized with PIL's bilinear filter (what the post's `scipy.misc.imresize` did); one example per
+  pixel, input its (row, col) standardised by the mean and standard deviation of all the
+  coordinates together (the post's `(xs − mean(xs)) / std(xs)`), target its RGB values in 0..255.
+  Examples in row-major order: (H·W, 2) inputs, (H·W, 3) targets.
+* `{"matrix_inverse": {"low": L, "high": H, "n": N, "seed": S}}`: A =
+  `default_rng(S).integers(L, H, (N, N))` (the post's `np.random.randint(0, 10, (10, 10))`,
+  seeded); the inputs are A's columns (Aᵀ, N examples of N values), the targets I's columns. A
+  dense layer without bias then computes column j of Kᵀ·A, so its kernel K is Xᵀ for the post's X
+  with X·A = I.
+The training set is every example, and so is the evaluation set: the posts report the cost over
+all the points they fit.
 """
 from __future__ import annotations
 
 import numpy as np
 
 _NUM = {"type": "number"}
-SCHEMA = {
+_FUNCTION = {
     "type": "object",
     "additionalProperties": False,
     "required": ["x", "target"],
@@ -42,6 +55,41 @@ SCHEMA = {
         "seed": {"type": "integer", "minimum": 0},
     },
 }
+_IMAGE = {"type": "object", "additionalProperties": False, "required": ["image"], "properties": {"image": {
+    "type": "object", "additionalProperties": False, "required": ["skimage", "size"],
+    "properties": {"skimage": {"enum": ["astronaut", "chelsea", "coffee"]},
+                   "size": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 2, "maxItems": 2}}}}}
+_MATRIX = {"type": "object", "additionalProperties": False, "required": ["matrix_inverse"], "properties": {"matrix_inverse": {
+    "type": "object", "additionalProperties": False, "required": ["low", "high", "n"],
+    "properties": {"low": {"type": "integer"}, "high": {"type": "integer"}, "n": {"type": "integer", "minimum": 1},
+                   "seed": {"type": "integer", "minimum": 0}}}}}
+SCHEMA = {"oneOf": [_FUNCTION, _IMAGE, _MATRIX]}
+
+
+def image(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
+    from PIL import Image
+    from skimage import data
+
+    h, w = cfg["size"]
+    pixels = np.asarray(Image.fromarray(getattr(data, cfg["skimage"])()).resize((w, h), Image.BILINEAR), np.float64)
+    rows, cols = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
+    xs = np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.float64)
+    xs = (xs - xs.mean()) / xs.std()
+    return xs.astype(np.float32), pixels.reshape(h * w, 3).astype(np.float32)
+
+
+def matrix(cfg: dict) -> np.ndarray:
+    """The post's A: a seeded random integer matrix."""
+    return np.random.default_rng(cfg.get("seed", 0)).integers(cfg["low"], cfg["high"], (cfg["n"], cfg["n"]))
+
+
+def count(cfg: dict) -> int:
+    """How many examples `generate(cfg)` makes, without making them."""
+    if "image" in cfg:
+        return int(np.prod(cfg["image"]["size"]))
+    if "matrix_inverse" in cfg:
+        return cfg["matrix_inverse"]["n"]
+    return len(points(cfg))
 
 
 def points(cfg: dict) -> np.ndarray:
@@ -59,7 +107,12 @@ def target(cfg: dict, x: np.ndarray) -> np.ndarray:
 
 
 def generate(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(inputs, targets), each float32 (n, 1)."""
+    """(inputs, targets), float32."""
+    if "image" in cfg:
+        return image(cfg["image"])
+    if "matrix_inverse" in cfg:
+        a = matrix(cfg["matrix_inverse"]).astype(np.float32)
+        return np.ascontiguousarray(a.T), np.eye(len(a), dtype=np.float32)
     x = points(cfg)
     y = target(cfg, x)
     noise = cfg.get("noise")

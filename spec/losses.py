@@ -12,7 +12,10 @@ the batch (ŷ the model's output, y the labels):
   p = σ(ŷ) from logits, else ŷ clipped to [1e-7, 1 − 1e-7].
 * `clipped_cross_entropy(clip=[1e-10, 0.9999999])`: −Σ_k [y log p + (1 − y) log(1 − p)],
   p = clip(ŷ, lo, hi) (the seeds' hand-written TF 1.x loss).
-* `mse`: mean of (ŷ − y)²;  `mae`: mean of |ŷ − y|.
+* `mse`: mean of (ŷ − y)²;  `mae`: mean of |ŷ − y|. Their `reduction`: `mean` (default, over
+  every element), `sum_over_outputs` (summed over each example's outputs, then the mean over the
+  batch: the Kadenze painting's Σ_rgb |ŷ − y| per pixel), or `sum` (over everything: the matrix
+  inverse post's Σ|X·A − I|).
 """
 from __future__ import annotations
 
@@ -24,8 +27,8 @@ FIELDS: dict[str, dict[str, tuple[dict, object]]] = {
                               "labels": ({"enum": ["one_hot", "sparse"]}, "one_hot")},
     "binary_cross_entropy": {"from_logits": ({"type": "boolean"}, False)},
     "clipped_cross_entropy": {"clip": ({"type": "array", "items": _PROB, "minItems": 2, "maxItems": 2}, [1e-10, 0.9999999])},
-    "mse": {},
-    "mae": {},
+    "mse": {"reduction": ({"enum": ["mean", "sum_over_outputs", "sum"]}, "mean")},
+    "mae": {"reduction": ({"enum": ["mean", "sum_over_outputs", "sum"]}, "mean")},
 }
 # what the labels of each loss are: class ids or one-hot rows, 0/1 per output, or real targets
 CLASSES, BINARY, TARGETS = "classes", "binary", "targets"
@@ -101,8 +104,7 @@ def reference(loss: dict | None, labels, outputs) -> float:
     if kind == "clipped_cross_entropy":
         p = np.clip(y, *full["clip"])
         return float(np.mean(-(t * np.log(p) + (1 - t) * np.log(1 - p)).sum(axis=1)))
-    if kind == "mse":
-        return float(np.mean((y - t) ** 2))
-    if kind == "mae":
-        return float(np.mean(np.abs(y - t)))
+    if kind in ("mse", "mae"):
+        e = (y - t) ** 2 if kind == "mse" else np.abs(y - t)
+        return float({"mean": np.mean(e), "sum_over_outputs": np.mean(e.sum(axis=1)), "sum": np.sum(e)}[full["reduction"]])
     raise ValueError(f"no reference for loss {kind!r}")

@@ -34,8 +34,9 @@ def loss_source(loss: dict | None) -> list[str]:
         lo, hi = loss["clip"]
         return [f"    probs = ops.clip(outputs, {lo!r}, {hi!r})",
                 "    return ops.mean(-ops.sum(labels * ops.log(probs) + (1.0 - labels) * ops.log(1.0 - probs), axis=-1))"]
-    if kind == "mse":
-        return ["    return ops.mean(ops.square(outputs - labels))"]
-    if kind == "mae":
-        return ["    return ops.mean(ops.abs(outputs - labels))"]
+    if kind in ("mse", "mae"):
+        error = "ops.square(outputs - labels)" if kind == "mse" else "ops.abs(outputs - labels)"
+        return [{"mean": f"    return ops.mean({error})",
+                 "sum_over_outputs": f"    return ops.mean(ops.sum(ops.reshape({error}, (ops.shape(outputs)[0], -1)), axis=-1))",
+                 "sum": f"    return ops.sum({error})"}[loss["reduction"]]]
     raise ValueError(f"no TF translation of loss {kind!r}")

@@ -34,8 +34,9 @@ def loss_source(loss: dict | None) -> list[str]:
         lo, hi = loss["clip"]
         return [f"    probs = outputs.clamp({lo!r}, {hi!r})",
                 "    return torch.mean(-torch.sum(labels * torch.log(probs) + (1.0 - labels) * torch.log(1.0 - probs), dim=-1))"]
-    if kind == "mse":
-        return ["    return torch.mean((outputs - labels) ** 2)"]
-    if kind == "mae":
-        return ["    return torch.mean(torch.abs(outputs - labels))"]
+    if kind in ("mse", "mae"):
+        error = "(outputs - labels) ** 2" if kind == "mse" else "torch.abs(outputs - labels)"
+        return [{"mean": f"    return torch.mean({error})",
+                 "sum_over_outputs": f"    return torch.mean(torch.sum(({error}).flatten(1), dim=-1))",
+                 "sum": f"    return torch.sum({error})"}[loss["reduction"]]]
     raise ValueError(f"no torch translation of loss {kind!r}")

@@ -101,7 +101,7 @@ def examples(spec, source: str | None) -> tuple[int, int]:
     if picked == "synthetic" or picked.startswith("missing:"):
         return synthetic.TRAIN_EXAMPLES, synthetic.TEST_EXAMPLES
     if picked == "generated":
-        n = len(generators.points(spec.data["generate"]))
+        n = generators.count(spec.data["generate"])
         return n, n
     if picked == "cifar10":
         return FULL_CIFAR10
@@ -162,8 +162,7 @@ def load(spec, source: str | None, synthetic_if_missing: bool = False) -> TrainT
     if picked == "generated":
         cfg = spec.data["generate"]
         x, y = generators.generate(cfg)
-        return _fitted(spec, TrainTest(x, y, x, y, f"data.generate (seed {cfg.get('seed', 0)}; evaluated on the same "
-                                                   "points)"), "data.generate")
+        return _fitted(spec, TrainTest(x, y, x, y, "data.generate (evaluated on the same points)"), "data.generate")
     scale = spec.data.get("scale", "unit")
     if picked == "fallback":
         return mnist.fallback(scale)
