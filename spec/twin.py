@@ -50,14 +50,16 @@ class Twin(Protocol):
     # -- training --------------------------------------------------------------------------
     def to_device(self, a: np.ndarray) -> Any: ...
 
-    def start_training(self, optimizer: dict, neutral_dropout: bool = False) -> None: ...
+    def start_training(self, neutral_dropout: bool = False) -> None:
+        """The emitted `make_optimizer` (the spec's optimizer section) and training step."""
 
     def trainable_parameters(self) -> dict[tuple[str, str], Any]:
         """(layer, canonical param) → the framework's trainable variable (after `start_training`)."""
 
     def train_step(self, x, labels, masks: dict[str, np.ndarray] | None = None) -> float: ...
 
-    def evaluate(self, x, labels) -> tuple[float, np.ndarray]: ...
+    def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
+        """The spec's loss without L2, and the model's outputs."""
 
     def get_optimizer_state(self) -> dict[str, np.ndarray]: ...
 
