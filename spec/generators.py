@@ -28,10 +28,12 @@ from __future__ import annotations
 import numpy as np
 
 _NUM = {"type": "number"}
-_FUNCTION = {
+_INTEGER = {"type": "integer"}
+# One object, three kinds (exactly one of `x` + `target`, `image`, `matrix_inverse`): properties
+# rather than a top-level oneOf, so a bad value is reported at its own field.
+SCHEMA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["x", "target"],
     "properties": {
         "x": {"oneOf": [
             {"type": "object", "additionalProperties": False, "required": ["linspace"],
@@ -53,17 +55,16 @@ _FUNCTION = {
              "properties": {"normal": {"type": "number", "minimum": 0}}},
         ]},
         "seed": {"type": "integer", "minimum": 0},
+        "image": {"type": "object", "additionalProperties": False, "required": ["skimage", "size"],
+                  "properties": {"skimage": {"enum": ["astronaut", "chelsea", "coffee"]},
+                                 "size": {"type": "array", "items": {"type": "integer", "minimum": 1},
+                                          "minItems": 2, "maxItems": 2}}},
+        "matrix_inverse": {"type": "object", "additionalProperties": False, "required": ["low", "high", "n"],
+                           "properties": {"low": _INTEGER, "high": _INTEGER, "n": {"type": "integer", "minimum": 1},
+                                          "seed": {"type": "integer", "minimum": 0}}},
     },
+    "oneOf": [{"required": ["x", "target"]}, {"required": ["image"]}, {"required": ["matrix_inverse"]}],
 }
-_IMAGE = {"type": "object", "additionalProperties": False, "required": ["image"], "properties": {"image": {
-    "type": "object", "additionalProperties": False, "required": ["skimage", "size"],
-    "properties": {"skimage": {"enum": ["astronaut", "chelsea", "coffee"]},
-                   "size": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 2, "maxItems": 2}}}}}
-_MATRIX = {"type": "object", "additionalProperties": False, "required": ["matrix_inverse"], "properties": {"matrix_inverse": {
-    "type": "object", "additionalProperties": False, "required": ["low", "high", "n"],
-    "properties": {"low": {"type": "integer"}, "high": {"type": "integer"}, "n": {"type": "integer", "minimum": 1},
-                   "seed": {"type": "integer", "minimum": 0}}}}}
-SCHEMA = {"oneOf": [_FUNCTION, _IMAGE, _MATRIX]}
 
 
 def image(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
