@@ -74,7 +74,8 @@ def judge_key(key: str, ev: Evidence, tol: float | None = None) -> Check:
     m = ev.model
     errors = {fw: m.errors[fw][key] for fw in FRAMEWORKS if key in m.errors.get(fw, {})}
     return judge(key, tol, a, b, None, ev.f64.get(key), [d[key] for d in m.draws if key in d], m.flips.get(key),
-                 errors if len(errors) == 2 else None, m.magnitudes.get(key), proof=ev.proof.get(key))
+                 errors if len(errors) == 2 else None, m.magnitudes.get(key), proof=ev.proof.get(key),
+                 float64_noise=m.float64.get(key))
 
 
 def float64_twins(tf_twin, torch_twin) -> tuple[dict | None, str]:

@@ -31,11 +31,11 @@ from spec import Spec, build_spec, init_weights
 from spec.optimizers import resolve
 
 from .datasets.batches import Batches
-from .sensitivity import DRAWS, UNIT_ROUNDOFF, Rounding
+from .sensitivity import DRAWS, FLOAT64_ROUNDOFF, UNIT_ROUNDOFF, Rounding
 from .tolerance import TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
 from .training import DeviceData, dropout_masks, flip_decisions, schedule
 from .twins import FRAMEWORKS, make_twin
-from .verdict import FLOAT64_ROUNDOFF, distance, judge
+from .verdict import distance, judge
 
 
 @dataclass

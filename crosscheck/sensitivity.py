@@ -41,6 +41,7 @@ from .conformance_inputs import activations_per_sample
 from .verdict import distance
 
 UNIT_ROUNDOFF = 2.0 ** -24
+FLOAT64_ROUNDOFF = 2.0 ** -53
 DRAWS = 3
 # Decisions whose float64 margin is within this many times the largest deviation the draws produced
 # there are the ones a float32 run can be expected to flip (clean float32 runs deviate 0.1–3x as much).
@@ -290,9 +291,12 @@ class Sensitivity:
     flipped (empty without piecewise layers); `errors`: per framework, its float32 run's distance
     from the float64 run that took that framework's own float32 decisions; `magnitudes`: max Σ|terms|
     of each sum; `decision_differences`: per piecewise layer, how many decisions tf and torch took
-    differently."""
+    differently; `float64`: one run under the rounding model at float64's own unit roundoff, how
+    far float64 rounding alone moves each quantity (a gradient that is zero in exact arithmetic is
+    all rounding, in float64 too), which bounds what the float64 proof may demand."""
 
     draws: list = field(default_factory=list)
+    float64: dict = field(default_factory=dict)
     flips: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     magnitudes: dict = field(default_factory=dict)
@@ -351,6 +355,7 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
         result.draws.append(run(rounding, origin))
         if k == 0:
             result.magnitudes = dict(rounding.magnitudes)
+    result.float64 = run(Rounding(spec, twin64, seed, draws + 1, size=FLOAT64_ROUNDOFF, decisions=held), origin)
 
     def count(method, a: dict, b: dict) -> int:
         return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(twin64.model, n), a[n], b[n])

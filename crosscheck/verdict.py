@@ -48,7 +48,6 @@ import numpy as np
 from .tolerance import DEFECT, FAIL, LIMITED, PASS, Check, own_scale, shape_or_finiteness_problem, statistics
 
 UNIT_ROUNDOFF = 2.0 ** -24  # float32
-FLOAT64_ROUNDOFF = 2.0 ** -53
 # Float64 rounding gives e64 ≤ 1e-12 even through ResNet50; an injected error of 1e-3 of scale, or
 # a wrong convention, gives ≥ 1e-4. Three orders of magnitude of margin on each side.
 EQUIVALENCE_TOL = 1e-9
@@ -57,7 +56,7 @@ EQUIVALENCE_TOL = 1e-9
 # oneDNN off), typically 0.3–3·s.
 DEFECT_FACTOR = 20.0
 # The float64 twins may differ by FLOAT64_NOISE_FACTOR times the float64 rounding model's deviation
-# (one draw at 2⁻⁵³, lockstep training only): each twin's float64 kernels round in their own order,
+# (one draw at 2⁻⁵³): each twin's float64 kernels round in their own order,
 # measured up to 22x one draw (cifar10_tf2's per-step loss on real images); a translation error of
 # 1e-3 would hide only behind a float64 sensitivity of 1e-5, a quantity float64 itself cannot give.
 FLOAT64_NOISE_FACTOR = 100.0

@@ -49,19 +49,22 @@ def random_dag(seed: int) -> dict:
     shape = (int(rng.integers(4, 9)), int(rng.integers(4, 9)), int(rng.integers(1, 4)))
     raw = {"id": "prop_dag", "input": {"name": "x", "shape": list(shape)}, "layers": []}
     names, last = ["x"], "x"
-    for i in range(int(rng.integers(2, 7))):
+    shapes = {"x": shape}
+    for i in range(int(rng.integers(3, 9))):
         kind = types[rng.integers(len(types))]
         options = [registry()[kind].example[0], *VARIATIONS.get(kind, [])]
         layer = {"name": f"l{i}", "type": kind, **options[rng.integers(len(options))], "inputs": [last]}
-        if registry()[kind].arity is None:
+        if registry()[kind].arity is None:  # an earlier layer of the same shape where there is one
             earlier = [n for n in names if n != last]
-            layer["inputs"].append(earlier[rng.integers(len(earlier))] if earlier else last)
+            alike = [n for n in earlier if shapes[n] == shape] or earlier
+            layer["inputs"].append(alike[rng.integers(len(alike))] if alike else last)
         new = _fits({**raw, "layers": [*raw["layers"], layer]})
         if new is None:
             continue
         raw["layers"].append(layer)
         names.append(layer["name"])
         last, shape = layer["name"], new
+        shapes[last] = new
     if len(shape) != 1:
         raw["layers"].append({"name": "flat", "type": "flatten", "inputs": [last]})
     raw["layers"].append({"name": "logits", "type": "dense", "units": int(rng.integers(2, 6))})

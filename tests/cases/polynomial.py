@@ -10,7 +10,8 @@ CASES = [
     Case("polynomial_degree1", {"type": "polynomial", "degree": 1}, (3,), (3,)),
 ]
 
+CASES += [Case("polynomial_on_image", {"type": "polynomial", "degree": 3}, (3, 4, 2), (3, 4, 6))]
+
 INVALID = [
-    Invalid("polynomial_on_image", {"type": "polynomial", "degree": 2}, (4, 4, 1), "layers[0]", "rank"),
     Invalid("polynomial_degree0", {"type": "polynomial", "degree": 0}, (1,), "layers[0].degree"),
 ]

@@ -11,7 +11,7 @@ from torch import nn
 
 
 class PolynomialFeatures(nn.Module):
-    """[x^0, x^1, …, x^(degree−1)] along the last axis; x^0 as ones (no 0·x⁻¹ gradient)."""
+    """[x^0, x^1, …, x^(degree−1)] along the channel axis; x^0 as ones (no 0·x⁻¹ gradient)."""
 
     def __init__(self, degree):
         super().__init__()
@@ -19,7 +19,7 @@ class PolynomialFeatures(nn.Module):
 
     def forward(self, x):
         powers = [torch.ones_like(x), x] + [x ** k for k in range(2, self.degree)]
-        return torch.cat(powers[:self.degree], dim=-1)
+        return torch.cat(powers[:self.degree], dim=1 if x.dim() == 4 else -1)
 
 
 class KadenzePoly2(nn.Module):

@@ -11,10 +11,10 @@ from torch import nn
 
 
 class SumUnits(nn.Module):
-    """`x.sum(-1, keepdim=True)` on (N, F) vectors."""
+    """The sum over channels, kept: (N, F) → (N, 1); NCHW (N, C, H, W) → (N, 1, H, W)."""
 
     def forward(self, x):
-        return x.sum(dim=-1, keepdim=True)
+        return x.sum(dim=1 if x.dim() == 4 else -1, keepdim=True)
 
 
 class KadenzeTanh10(nn.Module):
