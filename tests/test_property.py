@@ -1,9 +1,10 @@
 """Property: any valid spec built from the registered layer types, chains and DAGs, has conforming twins.
 
-CI replays the same 200 examples every run; HYPOTHESIS_PROFILE=explore draws new seeds."""
+CI replays the same 200 examples (seeds 0..199) every run; PROPERTY_EXPLORE=1 draws new seeds."""
+import os
+
 import numpy as np
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+import pytest
 
 from crosscheck.compare import compare_spec
 from spec import build_spec
@@ -85,18 +86,54 @@ def test_the_dag_property_reaches_every_layer_type():
     assert sum(bool(d & merges) for d in drawn) >= DAG_EXAMPLES // 10
 
 
-@settings(max_examples=DAG_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 2**32 - 1))
+# Explicit seeds, not hypothesis' derandomised draws: those are keyed to the test's source, so any
+# edit of this test silently swapped its 200 specs for others.
+EXPLORE = os.environ.get("PROPERTY_EXPLORE") == "1"
+DAG_SEEDS = (np.random.default_rng().integers(0, 2**32, DAG_EXAMPLES).tolist() if EXPLORE
+             else list(range(DAG_EXAMPLES)))
+
+
+# Two of the 200 specs are open rule gaps (both fail on every CPU setting, both frameworks named):
+# a softmax over the height axis makes a quantity that is exactly zero or constant in exact
+# arithmetic, and the verdict judges its rounding noise against its own (noise-sized) scale.
+# 101: conv → softmax(H) → avgpool over all of H: Σ softmax = 1, so grad:l0.bias is zero (float64
+# twins 5.5e-10 apart, float32 errors 100 % of that scale). 165: softmax(H) → global pool → dense
+# gives the same row for every example, so a batchnorm sees zero variance and train:l7.moving_mean
+# is rounding noise. The rule that judges such a tensor by the magnitude of what it is computed
+# from (spec/SEMANTICS.md) does not reach these yet; strict, so a fix shows.
+RULE_GAPS = {101: "grad of a bias a softmax(H) cancels exactly", 165: "batchnorm of a batch-constant tensor"}
+
+
+@pytest.mark.parametrize("seed", [pytest.param(s, marks=pytest.mark.xfail(reason=RULE_GAPS[s], strict=True))
+                                  if s in RULE_GAPS else s for s in DAG_SEEDS])
 def test_random_dag_specs_conform(seed):
     raw = random_dag(seed)
     spec = build_spec(raw)
     result = compare_spec(spec, seed=seed, device="cpu", batch=4)
-    failed = [(c.name, c.verdict, c.note) for c in result.checks if c.failed]
-    assert not result.failed, f"{raw}\n{failed}\nfirst divergent: {result.first_divergent_layer}"
+    wrong = [(c.name, c.verdict, c.note) for c in result.checks if c.failed and not one_sided_finding(c)]
+    assert not wrong, f"{raw}\n{wrong}\nfirst divergent: {result.first_divergent_layer}"
     assert np.isfinite(result.checks[0].max_abs)
 
 
-# Found by the property test (HYPOTHESIS_PROFILE=explore): on a channels-last view of its input,
+def one_sided_finding(check) -> bool:
+    """A float32-defect naming one framework, with the other within rounding of the computation:
+    a finding about that framework's float32 kernels, not about the translation (which the float64
+    proof of the same check covers). Seed 2695 of hypothesis' former draws was one, under some CPU
+    settings only: TensorFlow's `tf.nn.batch_normalization` computes x·inv + (β − μ·inv), whose
+    rounding grows with |μ|/σ (≈ 43 after sigmoid → sigmoid), so TF's float32 `train:grad:l3.gamma`
+    was 29–31x the computation's float32 sensitivity on every setting (torch 6x); the twins differed
+    by 6.5e-5 (pass) with oneDNN uncapped and by 1.0e-4, just over the 1e-4 tolerance, under AVX2 or
+    with TF's oneDNN off."""
+    from crosscheck.tolerance import DEFECT
+    from crosscheck.verdict import DEFECT_FACTOR
+
+    if check.verdict != DEFECT or len(check.defect_in) != 1:
+        return False
+    other = next(fw for fw in check.errors if fw not in check.defect_in)
+    return check.errors[other] <= DEFECT_FACTOR * max(check.sensitivity, check.decision_sensitivity)
+
+
+# Found by the property test (drawing new seeds): on a channels-last view of its input,
 # torch 2.14.1's oneDNN conv returned a wrong weight gradient for this 1x1 stride-2 conv, differently
 # on each run (spec/SEMANTICS.md, "Logical layout"). The twin feeds contiguous NCHW: torch's error
 # must stay within rounding on every run. TensorFlow 2.21 has a defect of the same kind here under
