@@ -152,9 +152,10 @@ def judge(name: str, tol: float, a, b, a64=None, b64=None, draws=None, flips: fl
             check.verdict = DEFECT
             worst = max(check.defect_in, key=check.errors.get)
             # a sensitivity of exactly 0 (no rounding of inputs or weights moves the result) has no ratio
-            times = f"{check.errors[worst] / s:.0f}x" if s > 0 else "above 0, which is"
+            how_far = (f"{check.errors[worst] / s:.0f}x the float32 sensitivity" if s > 0
+                       else "nonzero where the float32 sensitivity is 0")
             check.note = (f"float32 defect in {' and '.join(check.defect_in)}: {worst}'s float32 error is "
-                          f"{times} the float32 sensitivity (> {DEFECT_FACTOR:g}x); {numbers}")
+                          f"{how_far} (> {DEFECT_FACTOR:g}x); {numbers}")
         else:
             check.verdict = LIMITED
             check.note = f"each float32 error within {DEFECT_FACTOR:g}x the float32 sensitivity: float32-limited; {numbers}"

@@ -116,21 +116,17 @@ def test_random_dag_specs_conform(seed):
 
 
 def one_sided_finding(check) -> bool:
-    """A float32-defect naming one framework, with the other within rounding of the computation:
-    a finding about that framework's float32 kernels, not about the translation (which the float64
-    proof of the same check covers). Seed 2695 of hypothesis' former draws was one, under some CPU
-    settings only: TensorFlow's `tf.nn.batch_normalization` computes x·inv + (β − μ·inv), whose
-    rounding grows with |μ|/σ (≈ 43 after sigmoid → sigmoid), so TF's float32 `train:grad:l3.gamma`
-    was 29–31x the computation's float32 sensitivity on every setting (torch 6x); the twins differed
-    by 6.5e-5 (pass) with oneDNN uncapped and by 1.0e-4, just over the 1e-4 tolerance, under AVX2 or
-    with TF's oneDNN off."""
+    """A float32-defect naming one framework only (the other, by the verdict's own rule, within
+    rounding of the computation): a finding about that framework's float32 kernels, not about the
+    translation, which the float64 proof of the same check covers. Seed 176 is one with TF's oneDNN
+    off only: a gradient through a softmax over a size-1 axis is exactly 0 in float64 and in torch
+    float32, not in TF float32. Seed 2695 of hypothesis' former draws was another, under AVX2 and
+    oneDNN off: TF's `tf.nn.batch_normalization` computes x·inv + (β − μ·inv), whose rounding grows
+    with |μ|/σ, so its `train:grad:l3.gamma` was 29–31x the float32 sensitivity on every setting
+    (torch 6x) and the twins differed by 6.5e-5 (pass) or 1.0e-4, just over the 1e-4 tolerance."""
     from crosscheck.tolerance import DEFECT
-    from crosscheck.verdict import DEFECT_FACTOR
 
-    if check.verdict != DEFECT or len(check.defect_in) != 1:
-        return False
-    other = next(fw for fw in check.errors if fw not in check.defect_in)
-    return check.errors[other] <= DEFECT_FACTOR * max(check.sensitivity, check.decision_sensitivity)
+    return check.verdict == DEFECT and len(check.defect_in) == 1
 
 
 # Found by the property test (drawing new seeds): on a channels-last view of its input,
