@@ -3,7 +3,8 @@
 
 Exit codes: 0 success / all checks passed; 1 a check failed; 2 bad input (invalid spec, missing
 file, corrupt weights or model, a spec too large for the memory available), reported as one line
-per problem without a traceback. TensorFlow's, absl's and the frameworks' start-up lines and
+per problem without a traceback; a run of `--workers`/`--ray` that crashed is one line too (exit 1;
+its traceback with `--verbose`). TensorFlow's, absl's and the frameworks' start-up lines and
 warnings stay off stderr unless `--verbose` (before or after the subcommand; `crosscheck.quiet`).
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from spec import SpecError, WeightsError
 
 from . import commands, environment, quiet
-from .errors import UserError
+from .errors import TaskFailed, UserError
 
 
 def _commands():
@@ -55,6 +56,10 @@ def main(argv=None) -> int:
     except (WeightsError, UserError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except TaskFailed as e:
+        for text in (e.details if args.verbose else []) + e.lines:
+            print(text.rstrip(), file=sys.stderr)
+        return 2 if e.user else 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

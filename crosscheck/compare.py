@@ -48,6 +48,11 @@ class SpecResult:
     def failed(self) -> bool:
         return self.error is not None or any(c.failed for c in self.checks)
 
+    @classmethod
+    def from_fields(cls, fields: dict) -> "SpecResult":
+        """The inverse of `dataclasses.asdict`: how a result comes back from the process that computed it."""
+        return cls(**{**fields, "checks": [Check(**c) for c in fields["checks"]]})
+
     def as_dict(self) -> dict:
         return {
             "spec": self.spec,

@@ -7,3 +7,13 @@ Library code raises these; it never imports the CLI. Spec problems are `spec.Spe
 
 class UserError(Exception):
     """Bad input from the user: printed as one line, exit 2."""
+
+
+class TaskFailed(Exception):
+    """Runs of `crosscheck.runs` that failed: one line each (`lines`), printed without a traceback;
+    exit 2 when every failure is bad input (`user`), else 1. `details`: the workers' tracebacks,
+    shown with --verbose."""
+
+    def __init__(self, lines: list[str], user: bool, details: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines, self.user, self.details = lines, user, details

@@ -1,6 +1,8 @@
 """Argument helpers shared by the subcommands: specs, training data, memory checks."""
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def add_device(parser) -> None:
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
@@ -97,3 +99,35 @@ def apply_threads(args) -> None:
         if args.threads < 1:
             raise UserError("--threads must be at least 1")
         environment.set_threads(args.threads)
+
+
+def add_runs(parser, store_default: str | None, always_own_process: bool = False) -> None:
+    """Where a command's independent runs go (`crosscheck.runs`) and where finished ones are kept."""
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="N runs at the same time, each in a process of its own with 1 thread per framework "
+                             "unless --threads (default: " + ("1)" if always_own_process else
+                                                              "one after another in this process)"))
+    parser.add_argument("--ray", metavar="ADDRESS",
+                        help="run on a Ray cluster (HEAD:6379, as `ray start --head` printed), one worker process per "
+                             "run; `local` starts Ray on this machine")
+    parser.add_argument("--store", type=Path, metavar="DIR",
+                        help="keep each finished run in DIR and skip runs already there (resume)"
+                             + (f"; default {store_default}" if store_default else ""))
+
+
+def run_options(args) -> dict:
+    """`crosscheck.runs.run_tasks`'s engine keywords from `add_runs`' options (store excepted)."""
+    from crosscheck.errors import UserError
+
+    if args.workers is not None and args.ray is not None:
+        raise UserError("--workers and --ray: give one of them")
+    if args.workers is not None and args.workers < 1:
+        raise UserError("--workers must be at least 1")
+    if args.threads is not None and args.threads < 1:
+        raise UserError("--threads must be at least 1")
+    return {"workers": args.workers, "ray": args.ray, "threads": args.threads, "verbose": args.verbose}
+
+
+def task_threads(args) -> int | None:
+    """The threads per framework a run gets: a run in a fresh process has 1 unless --threads."""
+    return args.threads if args.workers is None and args.ray is None else (args.threads or 1)

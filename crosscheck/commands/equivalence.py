@@ -5,12 +5,16 @@ seeded by `keras.utils.set_random_seed`, torch by `torch.manual_seed`) and its o
 batch order is the neutral one for that seed. Reported: final test accuracy mean ± sample std per
 framework, the difference of means, the pooled std √((s²_tf + s²_torch)/2), and whether
 |difference| ≤ pooled std (the twins' seed-to-seed spread covers their difference).
+
+The 2K runs are independent (`crosscheck.runs`): `--workers N` or `--ray ADDRESS` spread them,
+`--store DIR` keeps each finished one and a rerun carries on from there.
 """
 import json
 import math
 import sys
 
-from .common import add_training_run, apply_threads, check_training_memory, load_data, load_specs
+from .common import (add_runs, add_training_run, apply_threads, check_training_memory, load_data, load_specs, run_options,
+                     task_threads)
 
 NAME = "equivalence"
 HELP = "train each twin from K seeds with native initialisers; compare final test accuracy distributions"
@@ -23,37 +27,71 @@ def add_arguments(parser):
     parser.add_argument("--steps", type=int, help="training steps (default: the spec's schedule)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     add_training_run(parser)
+    add_runs(parser, None)
+
+
+_DATA = {}  # one load per process for all of its runs
+
+
+def _data(spec, source):
+    if (spec.id, source) not in _DATA:
+        _DATA[spec.id, source] = load_data(spec, source)
+    return _DATA[spec.id, source]
+
+
+def train_native(spec, framework: str, seed: int, steps: int, batch_size: int, source, device: str,
+                 progress: bool) -> dict:
+    """One twin from its framework's own initialisers and dropout, seeded by `seed` (a task of
+    `crosscheck.runs`)."""
+    import keras
+    import torch
+
+    from crosscheck import training
+
+    keras.utils.set_random_seed(seed)
+    torch.manual_seed(seed)
+    r = training.train(spec, framework, _data(spec, source), total_steps=steps, batch_size=batch_size, seed=seed,
+                       device=device, weights="native", neutral_dropout=False, eval_every=steps, progress=progress)
+    return {"test_accuracy": r.final_accuracy, "stopped": r.stopped, "seconds": r.seconds, "device": r.device}
 
 
 def run(args) -> int:
-    import keras
     import numpy as np
-    import torch
 
-    from crosscheck import environment, training, twins
+    from crosscheck import environment, runs, training, twins
     from crosscheck.errors import UserError
 
     if args.seeds < 2:
         raise UserError("--seeds must be at least 2 (a spread needs two runs)")
+    engine = run_options(args)
     (spec,) = load_specs([args.spec])
     check_training_memory(spec, args.data, spec.optimizer)
-    apply_threads(args)
-    environment.conformance_mode()
-    data = load_data(spec, args.data)
+    in_process = args.workers is None and args.ray is None
+    if in_process:
+        apply_threads(args)
+        environment.conformance_mode()
+    data = _data(spec, args.data)
     if not training.is_class_ids(data.y_test):
         raise UserError(f"spec {spec.id!r}: equivalence compares test accuracy, which needs class labels; "
                         f"its {(spec.loss or {}).get('type', 'missing')} loss has none")
     bs, total = training.schedule(spec, len(data.x_train), args.steps)
+    inner_progress = in_process and not args.no_progress
+    tasks = [runs.Task(f"{spec.id} {fw} seed {seed}",
+                       {"command": NAME, "spec": spec.id, "spec_digest": runs.spec_digest(spec), "framework": fw,
+                        "seed": seed, "steps": total, "batch_size": bs, "data": args.data, "device": args.device,
+                        "threads": task_threads(args)},
+                       train_native, (spec, fw, seed, total, bs, args.data, args.device, inner_progress))
+             for seed in range(args.seeds) for fw in twins.FRAMEWORKS]
+
+    def report_stop(task, r):
+        if r["stopped"]:
+            print(f"{task.name}: {r['stopped']}", file=sys.stderr)
+
+    results = runs.run_tasks(tasks, store=runs.Store(args.store) if args.store else None, desc=spec.id,
+                             progress=not args.no_progress, on_done=report_stop, **engine)
     acc = {fw: [] for fw in twins.FRAMEWORKS}
-    for seed in range(args.seeds):
-        for fw in twins.FRAMEWORKS:
-            keras.utils.set_random_seed(seed)
-            torch.manual_seed(seed)
-            r = training.train(spec, fw, data, total_steps=total, batch_size=bs, seed=seed, device=args.device,
-                               weights="native", neutral_dropout=False, eval_every=total, progress=not args.no_progress)
-            if r.stopped:
-                print(f"{spec.id} {fw} seed {seed}: {r.stopped}", file=sys.stderr)
-            acc[fw].append(r.final_accuracy if r.final_accuracy is not None else math.nan)
+    for task, r in zip(tasks, results):
+        acc[task.key["framework"]].append(r["test_accuracy"] if r["test_accuracy"] is not None else math.nan)
     stats = {fw: {"accuracies": a, "mean": float(np.mean(a)), "std": float(np.std(a, ddof=1))} for fw, a in acc.items()}
     diff = stats["tf"]["mean"] - stats["torch"]["mean"]
     pooled = math.sqrt((stats["tf"]["std"] ** 2 + stats["torch"]["std"] ** 2) / 2)

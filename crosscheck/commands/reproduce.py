@@ -8,6 +8,10 @@ run keeps what it finished. Curves are kept in OUT/curves/ID.FRAMEWORK.npz. With
 every run also checkpoints to DIR/ID/FRAMEWORK (the `crosscheck train` layout) at each evaluation
 and continues from a checkpoint found there: an hours-long run survives an interruption, and a
 `crosscheck train` run with the same settings can be carried on to the spec's schedule.
+
+The runs are independent (`crosscheck.runs`): `--workers N` or `--ray ADDRESS` spread them over
+processes or machines (with `--runs`, DIR must then be a path every machine sees). Each finished
+run is kept in OUT/.store (or `--store DIR`), so a rerun carries on with the runs not there yet.
 """
 import json
 import time
@@ -17,7 +21,8 @@ import numpy as np
 
 from spec.atomic import atomic_path
 
-from .common import add_training_run, apply_threads, check_training_memory, load_data, load_specs
+from .common import (add_runs, add_training_run, apply_threads, check_training_memory, load_data, load_specs, run_options,
+                     task_threads)
 
 NAME = "reproduce"
 HELP = "train each MNIST spec with its post's schedule in both twins; table of post vs TF vs torch"
@@ -34,67 +39,100 @@ def add_arguments(parser):
     parser.add_argument("--runs", type=Path, metavar="DIR",
                         help="checkpoint each run to DIR/ID/FRAMEWORK and resume from a checkpoint found there")
     add_training_run(parser)
+    add_runs(parser, "OUT/.store")
+
+
+_DATA = {}  # one load per process for all of its runs (the data depends on the spec only by its scale)
+
+
+def _data(spec, source):
+    scale = spec.data.get("scale", "unit")
+    if (scale, source) not in _DATA:
+        _DATA[scale, source] = load_data(spec, source)
+    return _DATA[scale, source]
+
+
+def train_schedule(spec, framework: str, seed: int, source, device: str, evals: int, run_dir: Path | None,
+                   threads: int | None, progress: bool) -> dict:
+    """One twin trained with its spec's schedule (a task of `crosscheck.runs`): its table entry,
+    its curves and the environment that produced them."""
+    from crosscheck import environment, training
+
+    data = _data(spec, source)
+    bs, total = training.schedule(spec, len(data.x_train))
+    resume = bool(run_dir and (run_dir / framework / "checkpoint.state.npz").exists())
+    r = training.train(spec, framework, data, total_steps=total, batch_size=bs, seed=seed, device=device,
+                       eval_every=max(1, total // evals), progress=progress, out=run_dir, resume=resume)
+    entry = {"test_accuracy": r.final_accuracy, "test_loss": r.final_test_loss, "seconds": round(r.seconds, 1),
+             "steps_done": r.steps_done, "stopped": r.stopped,
+             "steps_per_s": round(r.steps_done / max(r.seconds, 1e-9), 2), "device": r.device,
+             "threads": threads, "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    return {"entry": entry, "batch_size": bs, "steps": total, "data": data.source, "losses": list(r.losses),
+            "evals": [list(e) for e in r.evals], "environment": {**environment.describe("", ""), "cpu_count": _cpus()}}
 
 
 def run(args) -> int:
-    from crosscheck import environment, run_artifacts, training, twins
+    from tqdm import tqdm
+
+    from crosscheck import environment, run_artifacts, runs, twins
     from crosscheck.errors import UserError
 
     if args.evals < 1:
         raise UserError("--evals must be at least 1")
     if args.data == "synthetic":
         raise UserError("reproduce compares with the posts' MNIST results; --data synthetic cannot reproduce them")
+    engine = run_options(args)
     specs = [s for s in load_specs(args.specs) if s.raw.get("data", {}).get("dataset") == "mnist" and s.optimizer]
     for spec in specs:
         check_training_memory(spec, args.data, spec.optimizer)
-    apply_threads(args)
-    environment.conformance_mode()
+    in_process = args.workers is None and args.ray is None
+    if in_process:
+        apply_threads(args)
+        environment.conformance_mode()
     frameworks = twins.FRAMEWORKS if args.framework == "both" else (args.framework,)
     args.out.mkdir(parents=True, exist_ok=True)
     done = _update(args.out)["results"]
-    data_cache = {}
-    failed = False
-    for spec in specs:
-        for fw in frameworks:
-            if args.skip_done and fw in done.get(spec.id, {}):
-                continue
-            scale = spec.data.get("scale", "unit")
-            if scale not in data_cache:
-                data_cache[scale] = load_data(spec, args.data)
-            data = data_cache[scale]
-            bs, total = training.schedule(spec, len(data.x_train))
-            run_dir = args.runs / spec.id if args.runs else None
-            resume = bool(run_dir and (run_dir / fw / "checkpoint.state.npz").exists())
-            r = training.train(spec, fw, data, total_steps=total, batch_size=bs, seed=args.seed, device=args.device,
-                               eval_every=max(1, total // args.evals), progress=not args.no_progress,
-                               out=run_dir, resume=resume)
-            failed |= bool(r.stopped)
-            entry = {"test_accuracy": r.final_accuracy, "test_loss": r.final_test_loss, "seconds": round(r.seconds, 1),
-                     "steps_done": r.steps_done, "stopped": r.stopped,
-                     "steps_per_s": round(r.steps_done / max(r.seconds, 1e-9), 2), "device": r.device,
-                     "threads": args.threads, "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-            curves = args.out / "curves"
-            curves.mkdir(exist_ok=True)
-            with atomic_path(curves / f"{spec.id}.{fw}.npz") as tmp, open(tmp, "wb") as f:
-                np.savez(f, losses=np.asarray(r.losses), evals=np.asarray(r.evals, np.float64).reshape(-1, 3))
+    threads = task_threads(args)
+    tasks = [runs.Task(f"{spec.id} {fw}",
+                       {"command": NAME, "spec": spec.id, "spec_digest": runs.spec_digest(spec), "framework": fw,
+                        "seed": args.seed, "data": args.data, "device": args.device, "evals": args.evals,
+                        "threads": threads},
+                       train_schedule, (spec, fw, args.seed, args.data, args.device, args.evals,
+                                        args.runs / spec.id if args.runs else None, threads,
+                                        in_process and not args.no_progress))
+             for spec in specs for fw in frameworks if not (args.skip_done and fw in done.get(spec.id, {}))]
+    by_id = {spec.id: spec for spec in specs}
+    curves = args.out / "curves"
+    stopped = []
 
-            def record(doc, spec=spec, fw=fw, entry=entry, bs=bs, total=total, data=data):
-                doc["environment"] = {**environment.describe("", ""), "cpu_count": _cpus()}
-                e = doc["results"].setdefault(spec.id, {})
-                e.update({"batch_size": bs, "steps": total, "optimizer": spec.optimizer,
-                          "reported": spec.raw.get("reported", {}), "data": data.source, "seed": args.seed, fw: entry})
+    def record_run(task, res):
+        spec, fw, entry = by_id[task.key["spec"]], task.key["framework"], res["entry"]
+        stopped.append(bool(entry["stopped"]))
+        curves.mkdir(exist_ok=True)
+        with atomic_path(curves / f"{spec.id}.{fw}.npz") as tmp, open(tmp, "wb") as f:
+            np.savez(f, losses=np.asarray(res["losses"]), evals=np.asarray(res["evals"], np.float64).reshape(-1, 3))
 
-            _update(args.out, record)
-            runs = {}
-            for f2 in twins.FRAMEWORKS:
-                if (curves / f"{spec.id}.{f2}.npz").exists():
-                    with np.load(curves / f"{spec.id}.{f2}.npz") as z:
-                        runs[f2] = run_artifacts.RunResult(f2, len(z["losses"]), list(z["losses"]),
-                                                      [tuple(e) for e in z["evals"]])
-            run_artifacts.plot(runs, curves / f"{spec.id}.png", spec.id)
-            print(f"{spec.id} {fw}: test accuracy {_pct(r.final_accuracy)}, test loss {_num(r.final_test_loss)}, "
-                  f"{r.seconds:.0f} s" + (f"; stopped: {r.stopped}" if r.stopped else ""), flush=True)
-    return 1 if failed else 0
+        def record(doc):
+            doc["environment"] = res["environment"]
+            e = doc["results"].setdefault(spec.id, {})
+            e.update({"batch_size": res["batch_size"], "steps": res["steps"], "optimizer": spec.optimizer,
+                      "reported": spec.raw.get("reported", {}), "data": res["data"], "seed": args.seed, fw: entry})
+
+        _update(args.out, record)
+        curve_runs = {}
+        for f2 in twins.FRAMEWORKS:
+            if (curves / f"{spec.id}.{f2}.npz").exists():
+                with np.load(curves / f"{spec.id}.{f2}.npz") as z:
+                    curve_runs[f2] = run_artifacts.RunResult(f2, len(z["losses"]), list(z["losses"]),
+                                                             [tuple(e) for e in z["evals"]])
+        run_artifacts.plot(curve_runs, curves / f"{spec.id}.png", spec.id)
+        tqdm.write(f"{spec.id} {fw}: test accuracy {_pct(entry['test_accuracy'])}, test loss "
+                   f"{_num(entry['test_loss'])}, {entry['seconds']:.0f} s"
+                   + (f"; stopped: {entry['stopped']}" if entry["stopped"] else ""))
+
+    runs.run_tasks(tasks, store=runs.Store(args.store or args.out / ".store"), desc="reproduce",
+                   progress=not args.no_progress, on_done=record_run, **engine)
+    return 1 if any(stopped) else 0
 
 
 def _update(out: Path, change=None) -> dict:
