@@ -28,6 +28,7 @@ import os
 import sys
 import time
 import traceback
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -126,7 +127,6 @@ def run_tasks(tasks: list[Task], *, workers: int | None = None, ray: str | None 
             if on_done:
                 on_done(task, stored)
     failures = []
-    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=desc, unit="run", disable=not progress)
 
     def finished(i: int, outcome: tuple) -> None:
         kind, value, detail = outcome
@@ -140,9 +140,10 @@ def run_tasks(tasks: list[Task], *, workers: int | None = None, ray: str | None 
         if on_done:
             on_done(tasks[i], value)
 
-    with bar:
+    with (_ray_session(ray, verbose) if ray is not None and todo else nullcontext(),
+          tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=desc, unit="run", disable=not progress) as bar):
         if ray is not None:
-            _on_ray(ray, [tasks[i] for i in todo], todo, threads or 1, verbose, finished)
+            _on_ray([tasks[i] for i in todo], todo, threads or 1, verbose, finished)
         elif workers is not None:
             _on_processes(workers, [tasks[i] for i in todo], todo, threads or 1, verbose, finished)
         else:
@@ -198,27 +199,57 @@ def _on_processes(workers: int, tasks: list[Task], index: list[int], threads: in
             finished(futures[future], outcome)
 
 
-def _on_ray(address: str, tasks: list[Task], index: list[int], threads: int, verbose: bool, finished) -> None:
+@contextmanager
+def _ray_session(address: str, verbose: bool):
+    """Connected to the Ray cluster at `address` (`local`: a Ray instance started here) for the block."""
     import logging
 
     import ray
 
+    from . import quiet
+
+    _reachable(address)
     try:
-        ray.init(address=address, include_dashboard=False, log_to_driver=verbose,
-                 logging_level=logging.INFO if verbose else logging.ERROR)
+        # Ray's C++ client writes every failed connection attempt to descriptor 2
+        with nullcontext() if verbose else quiet.stderr_muted():
+            ray.init(address=address, include_dashboard=False, log_to_driver=verbose,
+                     logging_level=logging.INFO if verbose else logging.ERROR)
     except (ConnectionError, ValueError, RuntimeError) as e:
-        raise UserError(f"--ray {address}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        raise UserError(f"--ray {address}: {str(e).splitlines()[0] if str(e) else type(e).__name__} (a cluster "
+                        "with token authentication needs RAY_AUTH_MODE=token and its token here)") from None
     try:
-        # one worker process per run (max_calls=1), holding `threads` CPUs of the cluster
-        remote = ray.remote(max_calls=1, num_cpus=threads)(in_fresh_process)
-        refs = {remote.remote(t, threads, verbose): i for t, i in zip(tasks, index)}
-        pending = list(refs)
-        while pending:
-            ready, pending = ray.wait(pending, num_returns=1)
-            try:
-                outcome = ray.get(ready[0])
-            except ray.exceptions.RayError as e:  # the worker or its node died
-                outcome = ("crash", [f"Ray: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"], str(e))
-            finished(refs[ready[0]], outcome)
+        yield
     finally:
         ray.shutdown()
+
+
+def _on_ray(tasks: list[Task], index: list[int], threads: int, verbose: bool, finished) -> None:
+    import ray
+
+    # one worker process per run (max_calls=1), holding `threads` CPUs of the cluster
+    remote = ray.remote(max_calls=1, num_cpus=threads)(in_fresh_process)
+    refs = {remote.remote(t, threads, verbose): i for t, i in zip(tasks, index)}
+    pending = list(refs)
+    while pending:
+        ready, pending = ray.wait(pending, num_returns=1)
+        try:
+            outcome = ray.get(ready[0])
+        except ray.exceptions.RayError as e:  # the worker or its node died
+            outcome = ("crash", [f"Ray: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"], str(e))
+        finished(refs[ready[0]], outcome)
+
+
+def _reachable(address: str) -> None:
+    """Refuse at once a HOST:PORT nobody listens on (Ray itself retries for minutes)."""
+    import socket
+
+    if address in ("local", "auto") or "://" in address:
+        return
+    host, _, port = address.rpartition(":")
+    if not (host and port.isdigit()):
+        raise UserError(f"--ray {address}: give HOST:PORT as `ray start --head` printed it, or `local`")
+    try:
+        socket.create_connection((host, int(port)), timeout=10).close()
+    except OSError as e:
+        raise UserError(f"--ray {address}: cannot reach a Ray head there ({e}); give HOST:PORT as `ray start --head` "
+                        "printed it, or `local`") from None

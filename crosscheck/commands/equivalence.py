@@ -13,8 +13,8 @@ import json
 import math
 import sys
 
-from .common import (add_runs, add_training_run, apply_threads, check_training_memory, load_data, load_specs, run_options,
-                     task_threads)
+from .common import (add_runs, add_training_run, apply_threads, check_training_memory, load_data, load_specs,
+                     run_options, task_threads)
 
 NAME = "equivalence"
 HELP = "train each twin from K seeds with native initialisers; compare final test accuracy distributions"

@@ -21,8 +21,8 @@ import numpy as np
 
 from spec.atomic import atomic_path
 
-from .common import (add_runs, add_training_run, apply_threads, check_training_memory, load_data, load_specs, run_options,
-                     task_threads)
+from .common import (add_runs, add_training_run, apply_threads, check_training_memory, load_data, load_specs,
+                     run_options, task_threads)
 
 NAME = "reproduce"
 HELP = "train each MNIST spec with its post's schedule in both twins; table of post vs TF vs torch"
