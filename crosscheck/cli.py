@@ -3,8 +3,8 @@
 
 Exit codes: 0 success / all checks passed; 1 a check failed; 2 bad input (invalid spec, missing
 file, corrupt weights or model, a spec too large for the memory available), reported as one line
-per problem without a traceback; a run of `--workers`/`--ray` that crashed is one line too (exit 1;
-its traceback with `--verbose`). TensorFlow's, absl's and the frameworks' start-up lines and
+per problem without a traceback; a run of report, reproduce or equivalence that crashed
+(`crosscheck.runs`) is one line too (exit 1; its traceback with `--verbose`). TensorFlow's, absl's and the frameworks' start-up lines and
 warnings stay off stderr unless `--verbose` (before or after the subcommand; `crosscheck.quiet`).
 """
 from __future__ import annotations

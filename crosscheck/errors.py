@@ -1,4 +1,5 @@
-"""Errors that end a command with exit 2 and one line (crosscheck.cli prints them).
+"""Errors that end a command with one line per problem and no traceback (crosscheck.cli prints
+them): exit 2 for bad input; `TaskFailed` exits 1 when a run crashed.
 
 Library code raises these; it never imports the CLI. Spec problems are `spec.SpecError`
 (file and field), weight-file problems `spec.WeightsError`.
