@@ -62,13 +62,25 @@ def test_cli_refuses_an_unknown_environment_with_one_line(tmp_path):
     assert proc.stderr.splitlines() == [f"{path}: rl.environment: 'CartPole-v9' is not one of ['MountainCar-v0']"]
 
 
+@pytest.fixture
+def one_torch_thread():
+    """The learners run thousands of tiny ops: on a busy CPU torch's spinning OpenMP threads made the
+    200 updates 10x slower than one thread (crosscheck.environment.set_threads)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def ten_update_target():
     """The zoo spec syncs after every update (the post): a period of 10 gives the target network a
     life of its own."""
     return build_spec(with_rl(target_update_period=10), "dqn10.json")
 
 
-def test_dqn_lockstep_over_200_updates_passes():
+def test_dqn_lockstep_over_200_updates_passes(one_torch_thread):
     result = dqn_lockstep.dqn_conformance(ten_update_target(), 200, device="cpu")
     names = {c.name for c in result.checks}
     assert {"q_values", "td_targets", "loss", "online:fc1.kernel", "target:q_values.bias"} <= names and len(names) == 15
@@ -85,7 +97,7 @@ class LateSync(dqn.QLearner):
         return (self.updates - 1) % self.rl["target_update_period"] == 0
 
 
-def test_a_target_network_synced_one_update_late_fails_and_is_named():
+def test_a_target_network_synced_one_update_late_fails_and_is_named(one_torch_thread):
     result = dqn_lockstep.dqn_conformance(ten_update_target(), 25, device="cpu", draws=1, learners={"torch": LateSync})
     by_name = {c.name: c for c in result.checks}
     assert result.failed
