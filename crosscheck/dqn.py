@@ -123,7 +123,6 @@ def learner(spec: Spec, framework: str, device: str = "cpu", weights: dict | Non
 @dataclass
 class Episodes:
     returns: list[float] = field(default_factory=list)  # the environment's own reward, summed
-    shaped_returns: list[float] = field(default_factory=list)
     reached: list[bool] = field(default_factory=list)  # the car reached the flag (terminated, not truncated)
     max_position: list[float] = field(default_factory=list)
     steps: int = 0
@@ -148,7 +147,7 @@ def train(spec: Spec, agent: QLearner, episodes: int, seed: int = 0, progress: b
     n_actions = spec.output_shape[0]
     for episode in tqdm(range(episodes), desc=desc or spec.id, unit="episode", disable=not progress, mininterval=2.0):
         state, _ = env.reset(seed=seed + episode)
-        ret = shaped_ret = 0.0
+        ret = 0.0
         top = float(state[0])
         while True:
             greedy = actions.random() >= rl_rules.epsilon(rl, out.steps)
@@ -160,12 +159,11 @@ def train(spec: Spec, agent: QLearner, episodes: int, seed: int = 0, progress: b
             if replay.size >= rl["learning_starts"]:
                 agent.update(replay.sample(samples, rl["batch_size"]))
             out.steps += 1
-            ret, shaped_ret, top = ret + float(reward), shaped_ret + shaped_reward, max(top, float(next_state[0]))
+            ret, top = ret + float(reward), max(top, float(next_state[0]))
             state = next_state
             if done:
                 break
         out.returns.append(ret)
-        out.shaped_returns.append(shaped_ret)
         out.reached.append(bool(terminated))
         out.max_position.append(top)
     env.close()

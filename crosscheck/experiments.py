@@ -25,7 +25,8 @@ from .twins import FRAMEWORKS, make_twin
 
 
 def experiment_ids() -> list[str]:
-    return [i for i in spec_ids() if "generate" in load_spec(i).data or load_spec(i).rl]
+    specs = [load_spec(i) for i in spec_ids()]
+    return [s.id for s in specs if "generate" in s.data or s.rl]
 
 
 def run(spec: Spec, device: str = "cpu", progress: bool = False) -> dict:
