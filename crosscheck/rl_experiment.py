@@ -76,6 +76,15 @@ def note(row: dict) -> str:
     lines = []
     if row["episodes"] < row["schedule_episodes"]:
         lines.append(f"Trained {row['episodes']} of the post's {row['schedule_episodes']} episodes (time on a shared CPU).")
+    a, b = (row["training"][fw].max_position for fw in FRAMEWORKS)
+    same = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    if same == len(a):
+        lines.append(f"All {same} training episodes are the same in both twins (each episode's furthest position "
+                     "equal to the last bit).")
+    else:
+        lines.append(f"The twins' training episodes 1–{same} are the same (each episode's furthest position equal to "
+                     "the last bit): the same random draws, and greedy actions chosen alike; in episode "
+                     f"{same + 1} a greedy choice differs and from then on the twins' runs go their own ways.")
     for fw in FRAMEWORKS:
         hits = reached_episodes(row["training"][fw])
         lines.append(f"{fw}: the car reached the flag in training episodes {', '.join(map(str, hits)) or 'none'}; "
