@@ -94,7 +94,7 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
         twins[fw].start_training(neutral_dropout=True)
         devs[fw] = DeviceData(twins[fw], spec, data)
         if rounding_draw is not None:
-            roundings[fw] = _train_rounding(spec, twins[fw], seed, rounding_draw, rounding_size)
+            roundings[fw] = train_rounding(spec, twins[fw], seed, rounding_draw, rounding_size)
     travel = {k: np.zeros(np.shape(v)) for k, v in weights.items()} if float64 else None
     batches = Batches(len(data.x_train), batch_size, seed)
     runs = {fw: Run([], {}) for fw in frameworks}
@@ -133,7 +133,7 @@ def with_optimizer(spec: Spec, optimizer: dict) -> Spec:
     return build_spec({**copy.deepcopy(spec.flat_raw), "optimizer": optimizer}, spec.source)
 
 
-def _train_rounding(spec: Spec, twin, seed: int, draw: int, size: float) -> Rounding:
+def train_rounding(spec: Spec, twin, seed: int, draw: int, size: float) -> Rounding:
     """The rounding model on a training twin: layer hooks, plus each parameter gradient's rounding
     before the optimiser step and the parameter's rounding after it."""
     rounding = Rounding(spec, twin, seed, draw, size).__enter__()

@@ -66,7 +66,9 @@ def format_training(t) -> str:
     lines += [f"  {LABEL[c.verdict]} {c.name}: {c.note}" for c in others if c.failed]
     w = worst(others)
     if w is not None and not w.failed:
-        lines.append(f"  parameters after the last step: worst {w.name}: {w.verdict}, {w.note}")
+        what = ("parameters after the last step" if all(c.name.startswith("param:") for c in others)
+                else "the other checks")
+        lines.append(f"  {what}: worst {w.name}: {w.verdict}, {w.note}")
     if t.stopped:
         lines.append(f"  stopped: {t.stopped}")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 
-from . import blocks, initializers, jsonfile
+from . import blocks, initializers, jsonfile, rl
 from .errors import SpecError, json_path
 from .layers import ShapeError, registry
 from .schema import schema
@@ -97,6 +97,10 @@ class Spec:
     def data(self) -> dict:
         return self.raw.get("data", {})
 
+    @property
+    def rl(self) -> dict | None:
+        return self.raw.get("rl")
+
     def node(self, name: str) -> Node:
         return next(n for n in self.nodes if n.name == name)
 
@@ -155,6 +159,10 @@ def build_spec(raw: dict, source: str = "<spec>") -> Spec:
     _infer_shapes(order, input_name, input_shape, source)
     if output not in {n.name for n in nodes}:
         raise SpecError(("outputs[0]", f"no layer named {output!r}"), source)
+    if "rl" in raw:
+        problems = rl.problems(raw["rl"], input_shape, next(n for n in order if n.name == output).out_shape)
+        if problems:
+            raise SpecError(problems, source)
     return Spec(raw["id"], source, raw, input_name, input_shape, order, output, expanded if expanded is not raw else None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import blocks, generators, initializers, losses, optimizers
+from . import blocks, generators, initializers, losses, optimizers, rl
 from .layers import registry
 
 IDENTIFIER = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
@@ -130,6 +130,7 @@ def schema() -> dict:
                     "note": {"type": "string"},
                 },
             },
+            "rl": rl.SCHEMA,  # the environment and DQN schedule of a Q-network (spec/rl.py)
             "reported": {"type": "object"},
             # Weights the conformance checks start from where they can be had (crosscheck.conformance_inputs)
             "pretrained": {"enum": ["imagenet_resnet50_v1"]},

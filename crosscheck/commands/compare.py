@@ -27,7 +27,9 @@ def add_arguments(parser):
                         help="also export both twins to ONNX and check ORT vs native at batch 1 and 32 (onnx:* checks)")
     parser.add_argument("--train-steps", type=int, metavar="N",
                         help="also train both twins N steps in lockstep on the spec's training data (see --data; same "
-                             "weights, batches, dropout masks) and compare every step's loss and all parameters after N steps")
+                             "weights, batches, dropout masks) and compare every step's loss and all parameters after N steps; "
+                             "for a spec with an rl section, N deep Q learning updates on the same transitions and replay "
+                             "samples (Q-values, TD targets, losses, online and target network)")
     parser.add_argument("--train-lr", type=float, metavar="LR",
                         help="with --train-steps: plain SGD at this learning rate instead of the spec's optimizer")
     add_data(parser)
@@ -59,6 +61,8 @@ def run(args) -> int:
     batches = {s.id: args.batch or conformance_batch(s) for s in specs}
     for s in specs:  # every refusal before the first twin is built
         memory.ensure_fits(s, compare_need(s, batches[s.id]))
+        if args.train_steps and s.rl and (args.train_lr or args.data):
+            raise UserError(f"spec {s.id!r} learns from its environment (rl): --train-lr and --data do not apply")
         if args.train_steps:
             check_training_memory(s, args.data, _train_optimizer(s, args), lockstep=True)
     apply_threads(args)
@@ -96,8 +100,10 @@ def _train_optimizer(spec, args) -> dict:
 
 
 def _train_conformance(spec, args):
-    from crosscheck import lockstep
+    from crosscheck import dqn_lockstep, lockstep
 
+    if spec.rl:
+        return dqn_lockstep.dqn_conformance(spec, args.train_steps, seed=args.seed, device=args.device)
     return lockstep.train_conformance(spec, load_data(spec, args.data, synthetic_if_missing=True), args.train_steps, seed=args.seed,
                                       device=args.device, optimizer=_train_optimizer(spec, args))
 
