@@ -302,6 +302,9 @@ def test_cli_train_stops_on_nan_and_keeps_consistent_files(tmp_path):
 
 
 def test_cli_reproduce_writes_table_json_and_curves(tmp_path):
+    from crosscheck.cli import main
+
+    (tmp_path / "reproduce_explained.md").write_text("## Explained\n\nfirst draft\n")
     proc = subprocess.run(
         [sys.executable, "-m", "crosscheck", "reproduce", "ltfn1_softmax", "--data", "fallback", "--out", str(tmp_path),
          "--no-progress", "--threads", "1", "--evals", "2"],
@@ -309,11 +312,19 @@ def test_cli_reproduce_writes_table_json_and_curves(tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "reproduce.json").read_text())
     e = doc["results"]["ltfn1_softmax"]
-    assert e["steps"] == 1000 and e["batch_size"] == 100
+    assert e["steps"] == 2000 and e["batch_size"] == 100
     assert e["tf"]["test_accuracy"] == pytest.approx(e["torch"]["test_accuracy"], abs=2e-3)
     assert 0.3 < e["tf"]["test_accuracy"] < 0.9
-    assert "| ltfn1_softmax | 1000 × 100 | sgd lr 0.01 | 59.49 % / 2.39 |" in (tmp_path / "reproduce.md").read_text()
+    md = (tmp_path / "reproduce.md").read_text()
+    assert "| ltfn1_softmax | 2000 × 100 | sgd lr 0.01 | 59.49 % / 2.39 |" in md
+    assert md.endswith(" |\n\n## Explained\n\nfirst draft\n")  # after the table, as written
     assert (tmp_path / "curves" / "ltfn1_softmax.png").stat().st_size > 1000
+    # the hand-written section survives regeneration: with every row done, --skip-done only rewrites the page
+    (tmp_path / "reproduce_explained.md").write_text("## Explained\n\nsecond draft\n")
+    before = (tmp_path / "reproduce.json").read_bytes()
+    assert main(["reproduce", "ltfn1_softmax", "--skip-done", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert (tmp_path / "reproduce.json").read_bytes() == before
+    assert (tmp_path / "reproduce.md").read_text() == md.replace("first draft", "second draft")
 
 
 def test_reproduce_carries_a_train_run_on_to_the_spec_schedule(tmp_path):
@@ -322,14 +333,14 @@ def test_reproduce_carries_a_train_run_on_to_the_spec_schedule(tmp_path):
     from crosscheck.cli import main
 
     common = ["ltfn1_softmax", "--framework", "torch", "--data", "fallback", "--no-progress"]
-    assert main(["train", *common, "--steps", "400", "--eval-every", "200", "--out", str(tmp_path / "runs")]) == 0
+    assert main(["train", *common, "--steps", "400", "--eval-every", "400", "--out", str(tmp_path / "runs")]) == 0
     for out, runs in (("resumed", ["--runs", str(tmp_path / "runs")]), ("direct", [])):
         assert main(["reproduce", *common, "--evals", "5", "--out", str(tmp_path / out), *runs]) == 0
     resumed, direct = (np.load(tmp_path / d / "curves" / "ltfn1_softmax.torch.npz") for d in ("resumed", "direct"))
-    assert len(resumed["losses"]) == 1000 and len(resumed["evals"]) == 5
+    assert len(resumed["losses"]) == 2000 and len(resumed["evals"]) == 5
     np.testing.assert_array_equal(resumed["losses"], direct["losses"])
     np.testing.assert_array_equal(resumed["evals"], direct["evals"])
-    assert len((tmp_path / "runs" / "ltfn1_softmax" / "torch" / "steps.csv").read_text().splitlines()) == 1 + 1000
+    assert len((tmp_path / "runs" / "ltfn1_softmax" / "torch" / "steps.csv").read_text().splitlines()) == 1 + 2000
 
 
 def test_equivalence_uses_native_initialisers(capsys):

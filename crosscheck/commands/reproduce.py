@@ -4,7 +4,9 @@ in both frameworks, and tabulate the post's reported numbers next to the TF and 
 Results accumulate in OUT/reproduce.json (one entry per spec and framework, replaced when rerun;
 updated under a file lock, so several processes — e.g. one per framework — can fill one table),
 and OUT/reproduce.md and OUT/curves/ID.png are regenerated after every run, so an interrupted
-run keeps what it finished. Curves are kept in OUT/curves/ID.FRAMEWORK.npz. With `--runs DIR`
+run keeps what it finished; a hand-written OUT/reproduce_explained.md (the analysis of the rows) is
+appended to the generated table each time, so it survives regeneration (`--skip-done` with every
+row done only rewrites reproduce.md). Curves are kept in OUT/curves/ID.FRAMEWORK.npz. With `--runs DIR`
 every run also checkpoints to DIR/ID/FRAMEWORK (the `crosscheck train` layout) at each evaluation
 and continues from a checkpoint found there: an hours-long run survives an interruption, and a
 `crosscheck train` run with the same settings can be carried on to the spec's schedule.
@@ -25,6 +27,7 @@ from .common import (add_runs, add_training_run, apply_threads, check_training_m
                      run_options, task_threads)
 
 NAME = "reproduce"
+EXPLAINED = "reproduce_explained.md"
 HELP = "train each MNIST spec with its post's schedule in both twins; table of post vs TF vs torch"
 ORDER = 11
 
@@ -136,7 +139,8 @@ def run(args) -> int:
 
 
 def _update(out: Path, change=None) -> dict:
-    """Read-modify-write OUT/reproduce.json under an exclusive lock; rewrite reproduce.md from it."""
+    """Read-modify-write OUT/reproduce.json under an exclusive lock; rewrite reproduce.md from it
+    and OUT/reproduce_explained.md."""
     import fcntl
 
     from spec.atomic import write_text_atomic
@@ -148,7 +152,9 @@ def _update(out: Path, change=None) -> dict:
         if change is not None:
             change(doc)
             write_text_atomic(path, json.dumps(doc, indent=1) + "\n")
-            write_text_atomic(out / "reproduce.md", table(doc))
+        if "environment" in doc:
+            explained = out / EXPLAINED
+            write_text_atomic(out / "reproduce.md", table(doc, explained.read_text() if explained.exists() else ""))
         return doc
 
 
@@ -170,7 +176,7 @@ def _secs(e, fw) -> str:
     return f"{e[fw]['seconds']:.0f} s" if fw in e else "—"
 
 
-def table(doc: dict) -> str:
+def table(doc: dict, explained: str = "") -> str:
     env = doc["environment"]
     rows = ["| spec | steps × batch | optimizer | post: accuracy / cost | TF accuracy / test loss | torch accuracy / test loss "
             "| TF − torch (accuracy pts) | wall time TF / torch |",
@@ -208,4 +214,5 @@ def table(doc: dict) -> str:
         "",
         *rows,
         "",
+        *([explained.rstrip("\n"), ""] if explained else []),
     ])

@@ -33,12 +33,12 @@ def loss_fn(labels, outputs):
 
 
 def make_optimizer(dtype="float32"):
-    """Spec optimiser `sgd` (learning_rate=0.0001, momentum=0.0):
+    """Spec optimiser `sgd` (learning_rate=1e-07, momentum=0.0):
     `keras.optimizers.SGD`, whose update is the spec's."""
     # numpy float64 numbers for a float64 model: Keras casts a Python float through a float32
     # tensor on TensorFlow (beta_2 0.999 would become 0.99900001287)
     number = np.float64 if dtype == "float64" else float
-    return keras.optimizers.SGD(learning_rate=number(0.0001), momentum=number(0.0))
+    return keras.optimizers.SGD(learning_rate=number(1e-07), momentum=number(0.0))
 
 
 def make_train_step(model, optimizer):

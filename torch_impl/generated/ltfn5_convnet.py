@@ -76,9 +76,9 @@ def loss_fn(labels, outputs):
 
 
 def make_optimizer(model):
-    """Spec optimiser `sgd` (learning_rate=0.0001, momentum=0.0), over the model's trainable parameters."""
+    """Spec optimiser `sgd` (learning_rate=1e-07, momentum=0.0), over the model's trainable parameters."""
     params = [p for p in model.parameters() if p.requires_grad]
-    return torch.optim.SGD(params, lr=0.0001, momentum=0.0)
+    return torch.optim.SGD(params, lr=1e-07, momentum=0.0)
 
 
 def train_step(model, optimizer, x, labels):
