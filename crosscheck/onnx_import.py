@@ -278,25 +278,25 @@ class _Converter:
     def evaluate(self, node) -> list[Const]:
         from onnx.reference import ReferenceEvaluator
 
-        def feed(x, batch):
+        def feed(x, second: bool):
             v = self.values.get(x)
             if x in self.consts:
                 return self.consts[x]
             if isinstance(v, Const):
-                return v.a if batch == B1 else v.b
-            t = v if isinstance(v, Tensor) else None
-            if t is None:
+                return v.b if second else v.a
+            if not isinstance(v, Tensor):
                 raise Unsupported(f"reads the shape of {x!r}, which is not a plain tensor")
-            return np.empty((batch, *t.phys), np.float32)  # only its shape is read (Shape, Size)
+            batch = self.batch or (B2 if second else B1)
+            return np.empty((batch, *v.phys), np.float32)  # only its shape is read (Shape, Size)
 
         try:
             ev = ReferenceEvaluator(node)
-            a = ev.run(None, {x: feed(x, self.batch or B1) for x in node.input if x})
-            b = ev.run(None, {x: feed(x, self.batch or B2) for x in node.input if x})
+            a, b = (ev.run(None, {x: feed(x, second) for x in node.input if x}) for second in (False, True))
         except Unsupported:
             raise
         except Exception as e:  # the reference implementation lacks the op, or it fails on these inputs
-            raise Unsupported(f"cannot evaluate it on constants: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}") from None
+            why = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            raise Unsupported(f"cannot evaluate it on constants: {type(e).__name__}: {why}") from None
         return [Const(np.asarray(x), np.asarray(y)) for x, y in zip(a, b)]
 
     # layout ops
