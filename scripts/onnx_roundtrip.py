@@ -115,7 +115,11 @@ def table(rows: list[dict]) -> list[str]:
         f"tolerance is {TOL_OUTPUT:g}. Weights: ImageNet for the ResNets, otherwise the spec's initial weights",
         "plus N(0, 0.1) noise (zero biases or batchnorm statistics of exactly 0 and 1 would let an exporter",
         "drop the op that carries them). *layers*: the original spec's / the imported spec's (ONNX has no",
-        "inference-mode dropout to import).",
+        "inference-mode dropout to import; a batchnorm right after a conv is folded into it by torch.onnx, and by tf2onnx",
+        "where it can; both fold explicit padding into the conv's). The *tf* and *torch* columns",
+        "measure the import itself (0 where the imported spec computes exactly the original's operations);",
+        "the ORT columns add ONNX Runtime's own float32 differences from the twins, those of the parity",
+        "checks of `crosscheck compare --onnx` (largest here: cifar10_colab at these untrained weights).",
         "",
         f"Versions: tensorflow {tf.__version__}, tf2onnx {tf2onnx.__version__}, torch {torch.__version__}, "
         f"onnx {onnx.__version__}, onnxruntime {onnxruntime.__version__}.",
