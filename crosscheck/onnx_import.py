@@ -168,7 +168,7 @@ class _Converter:
         self.names = Names()
         self.counts: dict[str, int] = {}
         self.problems: list[str] = []
-        self.pads_materialised: dict[int, Tensor] = {}
+        self.materialised: dict[int, Tensor] = {}
         (inp,) = real_inputs(model)
         dims = _dims(inp)
         self.batch = dims[0] if isinstance(dims[0], int) else None
@@ -210,14 +210,14 @@ class _Converter:
     def tensor(self, name: str) -> Tensor:
         """The spec value an input holds, materialising a pending Pad or counted average."""
         v = self.values[name]
-        if isinstance(v, Padded):
-            if v.value != 0:
-                raise Unsupported(f"padding with {v.value} outside a max pooling")
-            if id(v) not in self.pads_materialised:
-                self.pads_materialised[id(v)] = self.zeropad(v.base, v.pads)
-            return self.pads_materialised[id(v)]
-        if isinstance(v, CountedAverage):
-            return self.pool("avgpool2d", self.zeropad(v.base, v.pads), v.kernel, v.strides, "valid")
+        if isinstance(v, Padded) and v.value != 0:
+            raise Unsupported(f"padding with {v.value} outside a max pooling")
+        if isinstance(v, (Padded, CountedAverage)):  # one spec layer (or two) however many nodes read it
+            if id(v) not in self.materialised:
+                padded = self.zeropad(v.base, v.pads)
+                self.materialised[id(v)] = (padded if isinstance(v, Padded)
+                                            else self.pool("avgpool2d", padded, v.kernel, v.strides, "valid"))
+            return self.materialised[id(v)]
         if isinstance(v, Power):
             raise Unsupported("Pow is only read as part of a polynomial (Concat of 1, x, x**2, …)")
         if isinstance(v, Const):
