@@ -16,15 +16,12 @@ else is listed — every unsupported layer with its class and name — before an
 """
 from __future__ import annotations
 
-import keyword
-import re
 from pathlib import Path
 
 import numpy as np
 
-from spec.model import RESERVED_NAMES
-
 from .errors import UserError
+from .spec_import import Names
 
 ACTIVATIONS = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "softmax": "softmax"}
 WEIGHT_NAMES = {"conv2d": ("kernel", "bias"), "dense": ("kernel", "bias"),
@@ -48,11 +45,6 @@ def load_model(path: str | Path):
     except Exception as e:  # Keras raises many types for a file it cannot read; one line says which
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise UserError(f"{path}: cannot load as a Keras model: {first}") from None
-
-
-def _identifier(name: str) -> str:
-    ident = re.sub(r"\W", "_", name)
-    return ident if re.match(r"[A-Za-z_]", ident) else f"l_{ident}"
 
 
 def _history(obj) -> list[str]:
@@ -189,21 +181,11 @@ def _graph(model) -> tuple[list[tuple[dict, list[str]]], str, str]:
 def import_model(model, spec_id: str) -> tuple[dict, dict[str, np.ndarray]]:
     """(raw spec, neutral weights) of a loaded Keras model; UserError listing every layer that
     cannot be converted."""
-    import torch.nn
-
     graph, input_name, output_name = _graph(model)
     names: dict[str, str] = {}  # Keras layer → the spec layer that carries its output
     layers, problems, weights = [], [], {}
     shape = None
-    taken = set()
-
-    def fresh(name: str) -> str:
-        n = _identifier(name)
-        # a torch attribute cannot name a submodule; the generated code's own names are reserved
-        while n in taken or hasattr(torch.nn.Module, n) or keyword.iskeyword(n) or n in RESERVED_NAMES:
-            n += "_"
-        taken.add(n)
-        return n
+    fresh = Names().fresh
 
     for entry, sources in graph:
         cls, cfg = entry["class_name"], entry["config"]
