@@ -49,6 +49,7 @@ class TrainConformance:
     checks: list[Check] = field(default_factory=list)
     stopped: str | None = None
     weights: str = ""  # where the starting weights came from (conformance_inputs.starting_weights)
+    moved: dict = field(default_factory=dict)  # framework → trainable parameter → max |θ_N − θ_0| (float32 runs)
 
     @property
     def verdict(self) -> str:
@@ -65,6 +66,7 @@ class TrainConformance:
     def as_dict(self) -> dict:
         return {"spec": self.spec, "steps": self.steps, "optimizer": self.optimizer, "verdict": self.verdict,
                 "passed": self.passed, "failed": self.failed, "stopped": self.stopped, "weights": self.weights,
+                "moved": self.moved,
                 "checks": [c.as_dict() for c in self.checks]}
 
 
@@ -201,8 +203,8 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
     head = frozen_trunk.head_spec(spec, last)
     sets, full = _on_trunk(spec, last, data, weights, base, draws, wrap)
     start = frozen_trunk.head_weights(head, weights)
-    result.checks += [c for c in (frozen_check(spec, weights, full), trunk_check(head, start, sets, full, base)) if c]
-    _judge_runs(result, head, start, sets, base, draws, None, frozen_in=None)
+    result.checks += [c for c in (frozen_check(spec, weights, full), trunk_check(head, start, sets, full, base, wrap)) if c]
+    _judge_runs(result, head, start, sets, base, draws, wrap, frozen_in=None)
     return result
 
 
@@ -232,7 +234,7 @@ def _on_trunk(spec: Spec, last: str, data, weights: dict, base: dict, draws: int
     return sets, full
 
 
-def trunk_check(head: Spec, start: dict, sets: dict, full: dict[str, Run], base: dict) -> Check:
+def trunk_check(head: Spec, start: dict, sets: dict, full: dict[str, Run], base: dict, wrap=None) -> Check:
     """`trunk`: one step of each twin's full model and one step of its head on its trunk outputs
     give the same loss and head parameters — in float64 within the proof's EQUIVALENCE_TOL of scale
     (the same function: a frozen batchnorm's training mode is inference), in float32 within
@@ -240,7 +242,7 @@ def trunk_check(head: Spec, start: dict, sets: dict, full: dict[str, Run], base:
     worst = {}
     for precision, tol in (("float64", EQUIVALENCE_TOL), ("float32", TOL_TRAIN_PARAM)):
         reuse = lockstep(head, sets[precision], **{**base, "steps": 1}, float64=precision == "float64",
-                         weights=start)
+                         weights=start, wrap=wrap)
         for fw in FRAMEWORKS:
             a, b = full[f"{fw} {precision}"], reuse[fw]
             pairs = [("loss", a.losses, b.losses)] + [(k, a.finals[k], b.finals[k]) for k in b.finals]
@@ -260,7 +262,10 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
     """Run float32, float64 and the rounding-model draws of `spec` from `weights` on `sets` and append
     the checks: `frozen` (of `frozen_in`), `loss`, `param:*`."""
     run = dict(spec=spec, **base, wrap=wrap, weights=weights)
+    trainable = {f"{n.name}.{p}" for n in spec.nodes for p in n.trainable_params()}
     f32 = lockstep(**run, data=sets["float32"])
+    result.moved = {fw: {k: distance(v, weights[k]) for k, v in f32[fw].finals.items() if k in trainable}
+                    for fw in FRAMEWORKS}
     result.stopped = f32["tf"].stopped
     if result.stopped:
         result.checks.append(unavailable("loss", TOL_TRAIN_LOSS, result.stopped))
