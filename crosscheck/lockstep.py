@@ -1,7 +1,8 @@
 """Training conformance: both twins trained in lockstep, every step's loss and every parameter
 after the last step judged by `crosscheck.verdict`.
 
-Both twins start from `init_weights(spec, seed)` and take N steps on the same batches and the same
+Both twins start from `starting_weights(spec, seed)` (the spec's pretrained weights where it
+declares them, else its initialisers) and take N steps on the same batches and the same
 dropout masks (`crosscheck.training`). The same N steps are also taken by both twins in float64
 (the proof: equal functions and equal optimiser maths agree to float64 rounding, ~1e-15 after 100
 Adam steps), and by the float64 torch twin under the float32 rounding model
@@ -27,15 +28,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from spec import Spec, build_spec, init_weights
+from spec import Spec, build_spec
 from spec.optimizers import resolve
 
+from . import frozen_trunk
+from .conformance_inputs import starting_weights
 from .datasets.batches import Batches
 from .sensitivity import DRAWS, FLOAT64_ROUNDOFF, UNIT_ROUNDOFF, Rounding
-from .tolerance import TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
+from .tolerance import FAIL, PASS, TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
 from .training import DeviceData, dropout_masks, flip_decisions, schedule
 from .twins import FRAMEWORKS, make_twin
-from .verdict import distance, judge
+from .verdict import EQUIVALENCE_TOL, distance, judge
 
 
 @dataclass
@@ -45,6 +48,8 @@ class TrainConformance:
     optimizer: dict
     checks: list[Check] = field(default_factory=list)
     stopped: str | None = None
+    weights: str = ""  # where the starting weights came from (conformance_inputs.starting_weights)
+    moved: dict = field(default_factory=dict)  # framework → trainable parameter → max |θ_N − θ_0| (float32 runs)
 
     @property
     def verdict(self) -> str:
@@ -60,7 +65,8 @@ class TrainConformance:
 
     def as_dict(self) -> dict:
         return {"spec": self.spec, "steps": self.steps, "optimizer": self.optimizer, "verdict": self.verdict,
-                "passed": self.passed, "failed": self.failed, "stopped": self.stopped,
+                "passed": self.passed, "failed": self.failed, "stopped": self.stopped, "weights": self.weights,
+                "moved": self.moved,
                 "checks": [c.as_dict() for c in self.checks]}
 
 
@@ -74,29 +80,32 @@ class Run:
 
 def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: int, optimizer: dict,
              frameworks=FRAMEWORKS, float64: bool = False, rounding_draw: int | None = None,
-             rounding_size: float = UNIT_ROUNDOFF, wrap=None) -> dict[str, Run]:
-    """Train the twins of `frameworks` `steps` steps from `init_weights(spec, seed)` on the same
-    batches and dropout masks, together (one step of each in turn). `rounding_draw`: the (torch,
+             rounding_size: float = UNIT_ROUNDOFF, wrap=None, weights: dict | None = None,
+             twins: dict | None = None) -> dict[str, Run]:
+    """Train the twins of `frameworks` `steps` steps from `weights` (default
+    `starting_weights(spec, seed)`) on the same batches and dropout masks, together (one step of each in turn). `rounding_draw`: the (torch,
     float64) twin runs under that draw of the rounding model, at unit roundoff `rounding_size`.
     `wrap(twin) -> twin` is applied to every twin built (e.g. `crosscheck.defects.inject`). The
     twins train with their emitted optimiser and step: an `optimizer` other than the spec's trains
-    the spec with that section instead."""
+    the spec with that section instead. `data` may be a dict framework → data (each twin's own
+    inputs, e.g. its frozen trunk's outputs); `twins` (framework → twin, already wrapped and in
+    the run's precision) are used instead of building new ones."""
     spec = with_optimizer(spec, optimizer)
-    weights = init_weights(spec, seed)
-    twins, devs, roundings = {}, {}, {}
+    weights = weights if weights is not None else starting_weights(spec, seed)[0]
+    given, twins, devs, roundings = twins or {}, {}, {}, {}
     for fw in frameworks:
-        twins[fw] = make_twin(spec, fw, device)
-        if wrap is not None:
+        twins[fw] = given.get(fw) or make_twin(spec, fw, device)
+        if wrap is not None and fw not in given:
             twins[fw] = wrap(twins[fw])
         twins[fw].set_weights(weights)
-        if float64:
+        if float64 and fw not in given:
             twins[fw].to_float64()
         twins[fw].start_training(neutral_dropout=True)
-        devs[fw] = DeviceData(twins[fw], spec, data)
+        devs[fw] = DeviceData(twins[fw], spec, data[fw] if isinstance(data, dict) else data)
         if rounding_draw is not None:
             roundings[fw] = train_rounding(spec, twins[fw], seed, rounding_draw, rounding_size)
     travel = {k: np.zeros(np.shape(v)) for k, v in weights.items()} if float64 else None
-    batches = Batches(len(data.x_train), batch_size, seed)
+    batches = Batches(len(devs[frameworks[0]].y), batch_size, seed)
     runs = {fw: Run([], {}) for fw in frameworks}
     try:
         for step in range(steps):
@@ -154,39 +163,138 @@ def train_rounding(spec: Spec, twin, seed: int, draw: int, size: float) -> Round
     return rounding
 
 
+def frozen_check(spec: Spec, weights: dict, runs: dict[str, Run]) -> Check | None:
+    """`frozen`: every parameter of every `trainable: false` layer (kernels, gamma/beta and the moving
+    statistics of a frozen batchnorm, which runs in inference mode) bit-identical to its starting
+    value after the last step, in every run; None when the spec freezes nothing."""
+    keys = [f"{n.name}.{p}" for n, p, _ in spec.parameters() if not n.trainable]
+    if not keys:
+        return None
+    changed = {label: [k for k in keys if not np.array_equal(r.finals[k], weights[k])] for label, r in runs.items()}
+    worst = max((float(np.max(np.abs(np.asarray(runs[label].finals[k], np.float64) - weights[k])))
+                 for label, ks in changed.items() for k in ks), default=0.0)
+    bad = {label: ks for label, ks in changed.items() if ks}
+    if not bad:
+        return Check("frozen", PASS, max_abs=0.0, max_rel=0.0, mean_abs=0.0, median_abs=0.0, max_scaled=0.0,
+                     note=f"{len(keys)} parameters of frozen layers bit-identical after training in {', '.join(runs)}")
+    where = "; ".join(f"{label}: {len(ks)} changed ({', '.join(ks[:3])}{' …' if len(ks) > 3 else ''})"
+                      for label, ks in bad.items())
+    return Check("frozen", FAIL, max_abs=worst, note=f"frozen parameters changed by training (max |Δ| {worst:.3g}): {where}")
+
+
 def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str = "auto",
                       batch_size: int | None = None, optimizer: dict | None = None,
-                      draws: int = DRAWS, wrap=None) -> TrainConformance:
-    """Both twins in lockstep (float32 and float64) and the rounding-model draws; the checks."""
+                      draws: int = DRAWS, wrap=None, reuse_trunk: bool = True) -> TrainConformance:
+    """Both twins in lockstep (float32 and float64) and the rounding-model draws; the checks. A spec
+    with a frozen trunk (`crosscheck.frozen_trunk`) trains its head on each twin's own trunk
+    outputs unless `reuse_trunk` is false; the twins' full training step is then checked against
+    that for one step (`trunk`), and the trunk's parameters after it (`frozen`)."""
     optimizer = optimizer or spec.optimizer
+    spec = with_optimizer(spec, optimizer)
     bs, _ = schedule(spec, len(data.x_train), batch_size=batch_size)
-    run = dict(spec=spec, data=data, steps=steps, seed=seed, device=device, batch_size=bs, optimizer=optimizer,
-               wrap=wrap)
-    result = TrainConformance(spec.id, steps, optimizer)
-    f32 = lockstep(**run)
+    weights, origin = starting_weights(spec, seed)
+    result = TrainConformance(spec.id, steps, optimizer, weights=origin)
+    last = frozen_trunk.cut(spec) if reuse_trunk else None
+    base = dict(steps=steps, seed=seed, device=device, batch_size=bs, optimizer=optimizer)
+    if last is None:
+        sets = {"float32": data, "float64": data, "draws": [data] * draws, "noise": data}
+        _judge_runs(result, spec, weights, sets, base, draws, wrap, frozen_in=spec)
+        return result
+    head = frozen_trunk.head_spec(spec, last)
+    sets, full = _on_trunk(spec, last, data, weights, base, draws, wrap)
+    start = frozen_trunk.head_weights(head, weights)
+    result.checks += [c for c in (frozen_check(spec, weights, full), trunk_check(head, start, sets, full, base, wrap)) if c]
+    _judge_runs(result, head, start, sets, base, draws, wrap, frozen_in=None)
+    return result
+
+
+def _on_trunk(spec: Spec, last: str, data, weights: dict, base: dict, draws: int, wrap):
+    """Each run's training data on the trunk (each twin's own trunk outputs; the rounding draws'
+    from the float64 torch twin under draws numbered after the head's), and one step of every twin's
+    full model (label → Run) from the same weights, after the outputs were taken."""
+    sets, full = {}, {}
+    for precision in ("float32", "float64"):
+        twins = {}
+        for fw in FRAMEWORKS:
+            twins[fw] = make_twin(spec, fw, base["device"])
+            twins[fw] = wrap(twins[fw]) if wrap is not None else twins[fw]
+            twins[fw].set_weights(weights)
+            if precision == "float64":
+                twins[fw].to_float64()
+        sets[precision] = {fw: frozen_trunk.on_trunk(data, frozen_trunk.outputs(t, last, data.x_train))
+                           for fw, t in twins.items()}
+        if precision == "float64":
+            torch64 = twins["torch"]
+            sets["draws"] = [{"torch": frozen_trunk.on_trunk(data, frozen_trunk.outputs(
+                torch64, last, data.x_train, Rounding(spec, torch64, base["seed"], draws + 1 + k)))} for k in range(draws)]
+            sets["noise"] = {"torch": frozen_trunk.on_trunk(data, frozen_trunk.outputs(
+                torch64, last, data.x_train, Rounding(spec, torch64, base["seed"], 2 * draws + 1, FLOAT64_ROUNDOFF)))}
+        runs = lockstep(spec, data, **{**base, "steps": 1}, float64=precision == "float64", weights=weights, twins=twins)
+        full |= {f"{fw} {precision}": r for fw, r in runs.items()}
+    return sets, full
+
+
+def trunk_check(head: Spec, start: dict, sets: dict, full: dict[str, Run], base: dict, wrap=None) -> Check:
+    """`trunk`: one step of each twin's full model and one step of its head on its trunk outputs
+    give the same loss and head parameters — in float64 within the proof's EQUIVALENCE_TOL of scale
+    (the same function: a frozen batchnorm's training mode is inference), in float32 within
+    TOL_TRAIN_PARAM (the same float32 code, the trunk run on other batches)."""
+    worst = {}
+    for precision, tol in (("float64", EQUIVALENCE_TOL), ("float32", TOL_TRAIN_PARAM)):
+        reuse = lockstep(head, sets[precision], **{**base, "steps": 1}, float64=precision == "float64",
+                         weights=start, wrap=wrap)
+        for fw in FRAMEWORKS:
+            a, b = full[f"{fw} {precision}"], reuse[fw]
+            pairs = [("loss", a.losses, b.losses)] + [(k, a.finals[k], b.finals[k]) for k in b.finals]
+            for name, x, y in pairs:
+                scaled = distance(x, y) / max(float(np.max(np.abs(np.asarray(y, np.float64)), initial=0.0)), 1e-300)
+                if scaled > worst.get(precision, (-1.0,))[0]:
+                    worst[precision] = (scaled, f"{fw} {name}", tol)
+    bad = [p for p, (v, _, tol) in worst.items() if not v <= tol]
+    note = "; ".join(f"{p}: worst {where} {v:.2e} of scale (tol {tol:g})" for p, (v, where, tol) in worst.items())
+    return Check("trunk", FAIL if bad else PASS, max_scaled=worst["float32"][0], tol=TOL_TRAIN_PARAM,
+                 float64_scaled=worst["float64"][0],
+                 note=f"full training step vs head on trunk outputs, step 1 of each twin: {note}")
+
+
+def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict, base: dict, draws: int, wrap,
+                frozen_in: Spec | None) -> None:
+    """Run float32, float64 and the rounding-model draws of `spec` from `weights` on `sets` and append
+    the checks: `frozen` (of `frozen_in`), `loss`, `param:*`."""
+    run = dict(spec=spec, **base, wrap=wrap, weights=weights)
+    trainable = {f"{n.name}.{p}" for n in spec.nodes for p in n.trainable_params()}
+    f32 = lockstep(**run, data=sets["float32"])
+    result.moved = {fw: {k: distance(v, weights[k]) for k, v in f32[fw].finals.items() if k in trainable}
+                    for fw in FRAMEWORKS}
     result.stopped = f32["tf"].stopped
     if result.stopped:
         result.checks.append(unavailable("loss", TOL_TRAIN_LOSS, result.stopped))
-        return result
+        return
     model = []
     try:
-        f64 = lockstep(**run, float64=True)
+        f64 = lockstep(**run, data=sets["float64"], float64=True)
     except Exception as e:  # a twin that cannot train in float64: judged on float32 agreement alone
         f64, why = None, f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     if f64 is not None:  # the rounding model is the harness's own: its errors propagate
-        model = [lockstep(**run, frameworks=("torch",), float64=True, rounding_draw=k)["torch"] for k in range(draws)]
-        model64 = lockstep(**run, frameworks=("torch",), float64=True, rounding_draw=draws,
+        model = [lockstep(**run, data=sets["draws"][k], frameworks=("torch",), float64=True, rounding_draw=k)["torch"]
+                 for k in range(draws)]
+        model64 = lockstep(**run, data=sets["noise"], frameworks=("torch",), float64=True, rounding_draw=draws,
                            rounding_size=FLOAT64_ROUNDOFF)["torch"]
     if f64 is not None and any(r.stopped for r in (*f64.values(), *model, model64)):
         f64, model, why = None, [], "no float64 reference: a float64 run stopped"
+    if frozen_in is not None:
+        frozen = frozen_check(frozen_in, weights, {f"{fw} float32": f32[fw] for fw in FRAMEWORKS}
+                              | ({f"{fw} float64": f64[fw] for fw in FRAMEWORKS} if f64 is not None else {}))
+        result.checks += [frozen] if frozen is not None else []
     if f64 is None:
         a, b = (np.asarray(f32[fw].losses, np.float64) for fw in FRAMEWORKS)
-        result.checks.append(judge("loss", TOL_TRAIN_LOSS, a / np.abs(b), b / np.abs(b), scale=1.0))
-        result.checks += [judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k])
-                          for k in f32["torch"].finals]
-        for c in result.checks:
+        checks = [judge("loss", TOL_TRAIN_LOSS, a / np.abs(b), b / np.abs(b), scale=1.0)]
+        checks += [judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k])
+                   for k in f32["torch"].finals]
+        for c in checks:
             c.note = f"{c.note} ({why})"
-        return result
+        result.checks += checks
+        return
     ref = np.abs(np.asarray(f64["torch"].losses, np.float64))
 
     def rel(r: Run) -> np.ndarray:
@@ -202,4 +310,3 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
                                    f64["tf"].finals[k], origin, [distance(r.finals[k], origin) for r in model],
                                    magnitude=float(np.max(f64["torch"].travel[k], initial=0.0)),
                                    float64_noise=distance(model64.finals[k], origin)))
-    return result

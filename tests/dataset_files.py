@@ -90,3 +90,21 @@ def write_pets(root: Path, damaged: bool = True) -> Path:
         Image.fromarray(data.chelsea()).save(root / "Cat" / "png_inside.jpg", format="PNG")
         (root / "Cat" / "Thumbs.db").write_bytes(b"\0" * 64)
     return root
+
+
+def write_real_cats_dogs(root: Path) -> Path:
+    """A `PetImages/{Cat,Dog}` folder of real photographs with their true labels, for training on
+    real images where the post's cats-vs-dogs set is not at hand: Cat holds 6 views of scikit-image's
+    `chelsea` and foolbox's two CIFAR-10 cats (class 3), Dog 3 views each of foolbox's ImageNet
+    bull mastiff (243) and dalmatian (251) and its two CIFAR-10 dogs (class 5); 16 JFIF JPEGs."""
+    (root / "Cat").mkdir(parents=True)
+    (root / "Dog").mkdir()
+    cifar, labels = cifar10_images()
+    cats = _crops(data.chelsea(), 6) + list(cifar[labels == 3])
+    dogs = [v for f in ("imagenet_00_243.jpg", "imagenet_16_251.jpg")
+            for v in _crops(np.asarray(Image.open(FOOLBOX_DATA / f).convert("RGB")), 3)] + list(cifar[labels == 5])
+    assert (len(cats), len(dogs)) == (8, 8)
+    for folder, images in (("Cat", cats), ("Dog", dogs)):
+        for i, img in enumerate(images):
+            Image.fromarray(np.ascontiguousarray(img)).save(root / folder / f"{i}.jpg", quality=90)
+    return root
