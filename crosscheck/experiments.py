@@ -4,37 +4,52 @@ says happens (`crosscheck experiments` writes docs/experiments.md and its pictur
 Each experiment is a zoo spec that makes its own data (`data.generate`): it is trained with its
 post's schedule in both twins from the same initial weights and batches (`crosscheck.training`),
 and the row gives each twin's final cost over all the points, the largest difference between the
-twins' fitted curves, and the post's expected outcome (`reported` in the spec). The picture of a
-row is the data with both twins' fits drawn over it.
+twins' outputs, and the post's expected outcome (`reported` in the spec). The picture of a row is
+the data with both twins' fits drawn over it, or what the experiment learned. A spec whose layers
+take weights from another spec (`weights_from`) starts from that spec trained first
+(`crosscheck.weight_sources`, in the TF twin, once per run, the same arrays for both twins).
+A run of some ids rewrites their rows and sections of an existing docs/experiments.md and keeps
+the others.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 
-from spec import Spec, generators, load_spec, spec_ids
+from spec import Spec, generators, init_weights, load_spec, spec_ids
 
-from . import training
+from . import ideal_inputs, training, weight_sources
 from .datasets import for_spec
 from .twins import FRAMEWORKS, make_twin
+
+# The twin that trains a source spec: TF, the faster of the two on one CPU core for the MLP post 003's
+# frozen layers come from (docs/reproduce.md: dorian_mlp300 172 s against torch's 263 s).
+SOURCE_FRAMEWORK = "tf"
 
 
 def experiment_ids() -> list[str]:
     return [i for i in spec_ids() if "generate" in load_spec(i).data]
 
 
-def run(spec: Spec, device: str = "cpu", progress: bool = False) -> dict:
+def run(spec: Spec, device: str = "cpu", progress: bool = False, sources: dict | None = None) -> dict:
+    """Both twins trained; `sources` (spec id → `weight_sources.TrainedSource`) are the trained
+    specs the `weights_from` layers take their weights from."""
     data = for_spec.load(spec, None)
     bs, total = training.schedule(spec, len(data.x_train))
+    start = weight_sources.overlay(spec, init_weights(spec, 0), sources or {})
     row = {"spec": spec.id, "steps": total, "batch": bs, "loss": spec.loss["type"], "fits": {}, "final_cost": {},
-           "weights": {}, "reported": spec.raw.get("reported", {})}
+           "weights": {}, "objective": {}, "reported": spec.raw.get("reported", {})}
     for fw in FRAMEWORKS:
         twin = make_twin(spec, fw, device)
-        r = training.train(spec, fw, data, total_steps=total, batch_size=bs, device=device, progress=progress, twin=twin)
+        r = training.train(spec, fw, data, total_steps=total, batch_size=bs, device=device, progress=progress, twin=twin,
+                           weights=start)
         row["final_cost"][fw] = r.final_test_loss
         row["weights"][fw] = twin.get_weights()
         row["fits"][fw] = twin.forward(data.x_test)
+        if ideal_inputs.applies(spec):
+            row["objective"][fw] = ideal_inputs.objective(spec, twin, data)
     row["x"], row["y"] = data.x_test, data.y_test
     row["curve_difference"] = float(np.abs(row["fits"]["tf"] - row["fits"]["torch"]).max())
     return row
@@ -112,36 +127,80 @@ def _note(spec: Spec, row: dict) -> str:
             f"{fmt(spec.data['generate']['target']['polynomial'])}; least squares on these points {fmt(exact)}")
 
 
-def markdown(rows: list[dict], command: str) -> str:
+def table_line(r: dict) -> str:
+    return (f"| `{r['spec']}` | {r['steps']} × {r['batch']} | {r['final_cost']['tf']:.5g} | "
+            f"{r['final_cost']['torch']:.5g} | {r['curve_difference']:.1e} | {r['reported'].get('outcome', '')} |")
+
+
+def section(r: dict) -> list[str]:
+    lines = [f"## {r['spec']}", "", f"![{r['spec']}](experiments/{r['spec']}.png)", ""]
+    return lines + ([r["note"], ""] if r.get("note") else [])
+
+
+_ROW = re.compile(r"^\| `(\w+)` \|")
+
+
+def previous_parts(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The table lines and sections of a docs/experiments.md this module wrote, by spec id."""
+    lines, sections, current = text.splitlines(), {}, None
+    table = {m.group(1): line for line in lines if (m := _ROW.match(line))}
+    for line in lines:
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = []
+        if current:
+            sections[current].append(line)
+    return table, sections
+
+
+def markdown(rows: list[dict], command: str, previous: str | None = None) -> str:
+    """The page; rows and sections of other specs in `previous` (the page as it was) are kept."""
+    table, sections = previous_parts(previous) if previous else ({}, {})
+    kept = sorted(set(table) - {r["spec"] for r in rows})
+    for r in rows:
+        table[r["spec"]], sections[r["spec"]] = table_line(r), section(r)
+    order = sorted(table)
     lines = ["# Experiments: the posts' regressions, both twins", "",
-             f"Generated by `{command}`; do not edit. Each spec makes its own data (`data.generate`,",
-             "`spec/generators.py`) and is trained with its post's schedule in both twins from the same initial",
-             "weights and batches. *Cost*: the spec's loss over all the points after the last step. *Outputs",
-             "differ by*: the largest |TF output − torch output| over the points (the fits, pixels, or X·A columns).", "",
+             f"Generated by `{command}`{' (the other rows are kept from the page before)' if kept else ''}; do not edit.",
+             "Each spec makes its own data (`data.generate`, `spec/generators.py`) and is trained with its post's",
+             "schedule in both twins from the same initial weights and batches. *Cost*: the spec's loss (without",
+             "penalties) over all the points after the last step. *Outputs differ by*: the largest |TF output − torch",
+             "output| over the points (the fits, pixels, X·A columns, or the frozen classifier's probabilities).", "",
              "| spec | steps × batch | cost, TF | cost, torch | outputs differ by | the post says |",
-             "|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| `{r['spec']}` | {r['steps']} × {r['batch']} | {r['final_cost']['tf']:.5g} | "
-                     f"{r['final_cost']['torch']:.5g} | {r['curve_difference']:.1e} | {r['reported'].get('outcome', '')} |")
-    lines.append("")
-    for r in rows:
-        lines += [f"## {r['spec']}", "", f"![{r['spec']}](experiments/{r['spec']}.png)", ""]
-        if r.get("note"):
-            lines += [r["note"], ""]
-    return "\n".join(lines)
+             "|---|---|---|---|---|---|", *[table[i] for i in order], ""]
+    for i in order:
+        body = sections.get(i, [])
+        lines += body + ([""] if body and body[-1] else [])
+    return "\n".join(lines).rstrip("\n")
 
 
-def write(out: Path, ids: list[str], command: str, device: str = "cpu", progress: bool = True) -> list[dict]:
+def write(out: Path, ids: list[str], command: str, device: str = "cpu", progress: bool = True,
+          source_epochs: int | None = None) -> list[dict]:
+    """Run `ids`, draw their pictures and (re)write their rows of `out`. `source_epochs`: train the
+    specs that `weights_from` layers name for this many epochs instead of their own schedules."""
     from spec.atomic import write_text_atomic
 
-    rows = []
+    rows, sources = [], {}
     for spec_id in ids:
         spec = load_spec(spec_id)
-        row = run(spec, device, progress)
-        row["note"] = _note(spec, row)
-        plot(spec, row, out.parent / "experiments" / f"{spec_id}.png")
+        for source_id in weight_sources.source_ids(spec):
+            if source_id not in sources:
+                sources[source_id] = weight_sources.trained_source(source_id, SOURCE_FRAMEWORK, device, source_epochs,
+                                                                   progress=progress)
+                r = sources[source_id].result
+                print(f"{source_id} (weights for {spec_id}): {r.steps_done} steps in the {SOURCE_FRAMEWORK} twin, "
+                      f"test accuracy {r.final_accuracy:.4f}", flush=True)
+        mine = {i: sources[i] for i in weight_sources.source_ids(spec)}
+        row = run(spec, device, progress, mine)
+        picture = out.parent / "experiments" / f"{spec_id}.png"
+        if ideal_inputs.applies(spec):
+            row["note"] = "\n".join(ideal_inputs.note(spec, row, mine))
+            ideal_inputs.picture(spec, row, mine, picture)
+        else:
+            row["note"] = _note(spec, row)
+            plot(spec, row, picture)
         rows.append(row)
         print(f"{spec_id}: cost tf {row['final_cost']['tf']:.5g}, torch {row['final_cost']['torch']:.5g}, "
-              f"curves differ by {row['curve_difference']:.1e}", flush=True)
-    write_text_atomic(out, markdown(rows, command) + "\n")
+              f"outputs differ by {row['curve_difference']:.1e}", flush=True)
+    write_text_atomic(out, markdown(rows, command, out.read_text() if out.exists() else None) + "\n")
     return rows

@@ -11,6 +11,9 @@ ORDER = 16
 def add_arguments(parser):
     parser.add_argument("specs", nargs="*", metavar="ID", help="default: every zoo spec with data.generate")
     parser.add_argument("--out", type=Path, default=Path("docs") / "experiments.md")
+    parser.add_argument("--source-epochs", type=int, metavar="E",
+                        help="train the specs whose trained weights a spec takes (weights_from) for E epochs "
+                             "instead of their own schedules")
     parser.add_argument("--no-progress", action="store_true")
     add_device(parser)
     add_threads(parser)
@@ -25,9 +28,14 @@ def run(args) -> int:
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise UserError(f"not an experiment (a zoo spec with data.generate): {', '.join(unknown)}")
+    if args.source_epochs is not None and args.source_epochs < 1:
+        raise UserError(f"--source-epochs: {args.source_epochs} is not a positive number of epochs")
     apply_threads(args)
     environment.conformance_mode()
     command = "crosscheck experiments" + (f" {' '.join(args.specs)}" if args.specs else "")
-    experiments.write(args.out, ids, command, device=args.device, progress=not args.no_progress)
+    if args.source_epochs is not None:
+        command += f" --source-epochs {args.source_epochs}"
+    experiments.write(args.out, ids, command, device=args.device, progress=not args.no_progress,
+                      source_epochs=args.source_epochs)
     print(f"wrote {args.out}")
     return 0
