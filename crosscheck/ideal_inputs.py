@@ -97,6 +97,22 @@ def picture(spec: Spec, row: dict, sources: dict, path) -> None:
     plot(rows, f"{spec.id}: {row['steps']} steps; learned inputs on ±{bound:.3g} (red +, blue −)", path)
 
 
+def _l1_note(spec: Spec, inputs: dict[str, np.ndarray]) -> list[str]:
+    """Gradient descent under an L1 penalty moves every pixel by lr·λ₁ whatever its size, so the
+    pixels the penalty holds at 0 hop across it; where one lands within float32 rounding of 0,
+    sign(x) differs between the twins and that pixel parts by 2·lr·λ₁ (one such flip is where
+    the twins first part)."""
+    l1 = input_layer(spec).cfg.get("kernel_regularizer", {}).get("l1")
+    if not l1 or spec.optimizer["type"] != "sgd":
+        return []
+    hop = 2 * spec.optimizer["learning_rate"] * l1
+    d = np.abs(inputs["tf"] - inputs["torch"])
+    return [f"Each step moves every pixel by lr·λ₁ = {hop / 2:g} through the L1 term, so the pixels it holds at 0 hop "
+            f"across 0; where one lands within float32 rounding of 0, sign(x) differs between the twins and they part "
+            f"there by 2·lr·λ₁ = {hop:g}. Pixels differing by more than 1e-4: {int((d > 1e-4).sum())} of {d.size}; "
+            f"the largest difference {d.max():.4g}.", ""]
+
+
 def note(spec: Spec, row: dict, sources: dict) -> list[str]:
     """Markdown: where the frozen weights came from, each twin's objective, how far the twins'
     inputs are apart, and per class the frozen classifier's prediction and confidence (its output
@@ -114,6 +130,7 @@ def note(spec: Spec, row: dict, sources: dict) -> list[str]:
                   f"(max |input| {float(np.abs(inputs['torch']).max()):.3g}); pixels with |value| < 1e-3: "
                   + ", ".join(f"{fw} {int((np.abs(inputs[fw]) < 1e-3).sum())} of {inputs[fw].size}" for fw in FRAMEWORKS)
                   + ".", "",
+              *_l1_note(spec, inputs),
               "| class | TF: predicted (its probability) | TF: p(class) | torch: predicted (its probability) | torch: p(class) |",
               "|---|---|---|---|---|"]
     for k in range(len(inputs["tf"])):

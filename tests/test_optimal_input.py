@@ -171,3 +171,17 @@ def test_a_run_of_some_experiments_keeps_the_other_rows():
     assert sections == ["## b_old", "## m_new", "## z_old"]
     assert "kept note" in page and "new note" in page
     assert experiments.markdown([row], "c", page) == page.replace("crosscheck experiments m_new", "c")
+
+
+def test_the_l1_note_names_the_sign_flips_of_gradient_descent():
+    """Under SGD with an L1 penalty the note gives the hop 2·lr·λ₁ and counts the pixels where the
+    twins part; the L2 spec has no such note."""
+    from crosscheck import ideal_inputs
+
+    tf_inputs = np.zeros((10, 784), np.float32)
+    torch_inputs = tf_inputs.copy()
+    torch_inputs[3, 200] = 0.005
+    text, blank = ideal_inputs._l1_note(load_spec("optimal_input_l1"), {"tf": tf_inputs, "torch": torch_inputs})
+    assert blank == ""
+    assert "2·lr·λ₁ = 0.005" in text and "more than 1e-4: 1 of 7840" in text and "largest difference 0.005" in text
+    assert ideal_inputs._l1_note(load_spec("optimal_input"), {"tf": tf_inputs, "torch": torch_inputs}) == []
