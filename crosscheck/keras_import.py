@@ -11,7 +11,7 @@ becomes two: the layer, then `<name>_<activation>` (relu, sigmoid, tanh, softmax
 InputLayer, Conv2D (no dilation, no groups), Dense, MaxPooling2D, AveragePooling2D,
 BatchNormalization (last axis, center and scale), Dropout, Flatten, Add, Concatenate (last axis),
 ReLU (plain), LeakyReLU, Activation, Softmax (last axis), GlobalAveragePooling2D, ZeroPadding2D,
-Reshape; channels-last data only, one input, one output, L2 kernel regularisers kept. Anything
+Reshape; channels-last data only, one input, one output, L1/L2 kernel regularisers kept. Anything
 else is listed — every unsupported layer with its class and name — before anything is written.
 """
 from __future__ import annotations
@@ -56,14 +56,16 @@ def _history(obj) -> list[str]:
     return []
 
 
-def _l2(cfg: dict) -> dict:
+def _penalties(cfg: dict) -> dict:
+    """Keras' L1, L2 and L1L2 kernel regularisers as the spec's `kernel_regularizer`."""
     reg = cfg.get("kernel_regularizer")
     if not reg:
         return {}
-    inner = reg.get("config", {})
-    if reg.get("class_name") not in ("L2", "l2") and not (reg.get("class_name") == "L1L2" and not inner.get("l1")):
-        raise Unsupported(f"kernel_regularizer {reg.get('class_name')} (only L2)")
-    return {"kernel_regularizer": {"l2": float(inner["l2"])}}
+    inner, kind = reg.get("config", {}), reg.get("class_name", "").lower()
+    if kind not in ("l1", "l2", "l1l2"):
+        raise Unsupported(f"kernel_regularizer {reg.get('class_name')} (only L1, L2, L1L2)")
+    factors = {k: float(inner[k]) for k in ("l1", "l2") if inner.get(k)}
+    return {"kernel_regularizer": factors} if factors else {}
 
 
 def _activation(cfg: dict) -> str | None:
@@ -93,9 +95,9 @@ def convert_layer(class_name: str, cfg: dict) -> tuple[dict, str | None]:
             raise Unsupported("dilated or grouped convolution")
         layer = {"type": "conv2d", "filters": cfg["filters"], "kernel_size": _pair_or_int(cfg["kernel_size"]),
                  "strides": _pair_or_int(cfg["strides"]), "padding": cfg["padding"], "use_bias": cfg["use_bias"]}
-        return {**layer, **_l2(cfg)}, _activation(cfg)
+        return {**layer, **_penalties(cfg)}, _activation(cfg)
     if class_name == "Dense":
-        return {"type": "dense", "units": cfg["units"], "use_bias": cfg["use_bias"], **_l2(cfg)}, _activation(cfg)
+        return {"type": "dense", "units": cfg["units"], "use_bias": cfg["use_bias"], **_penalties(cfg)}, _activation(cfg)
     if class_name in ("MaxPooling2D", "AveragePooling2D"):
         _channels_last(cfg)
         kind = "maxpool2d" if class_name == "MaxPooling2D" else "avgpool2d"

@@ -20,6 +20,10 @@ Two more kinds, each a data set of its own:
   seeded); the inputs are A's columns (Aᵀ, N examples of N values), the targets I's columns. A
   dense layer without bias then computes column j of Kᵀ·A, so its kernel K is Xᵀ for the post's X
   with X·A = I.
+* `{"one_hot": {"n": N}}`: the N one-hot vectors, each its own target (inputs and targets both
+  the identity, N examples of N values): a dense layer without bias fed class k's vector outputs
+  row k of its kernel, so the kernel holds one learned input per class (post 003's "optimal input
+  images").
 The training set is every example, and so is the evaluation set: the posts report the cost over
 all the points they fit.
 """
@@ -29,7 +33,7 @@ import numpy as np
 
 _NUM = {"type": "number"}
 _INTEGER = {"type": "integer"}
-# One object, three kinds (exactly one of `x` + `target`, `image`, `matrix_inverse`): properties
+# One object, four kinds (exactly one of `x` + `target`, `image`, `matrix_inverse`, `one_hot`): properties
 # rather than a top-level oneOf, so a bad value is reported at its own field.
 SCHEMA = {
     "type": "object",
@@ -62,8 +66,11 @@ SCHEMA = {
         "matrix_inverse": {"type": "object", "additionalProperties": False, "required": ["low", "high", "n"],
                            "properties": {"low": _INTEGER, "high": _INTEGER, "n": {"type": "integer", "minimum": 1},
                                           "seed": {"type": "integer", "minimum": 0}}},
+        "one_hot": {"type": "object", "additionalProperties": False, "required": ["n"],
+                    "properties": {"n": {"type": "integer", "minimum": 2}}},
     },
-    "oneOf": [{"required": ["x", "target"]}, {"required": ["image"]}, {"required": ["matrix_inverse"]}],
+    "oneOf": [{"required": ["x", "target"]}, {"required": ["image"]}, {"required": ["matrix_inverse"]},
+              {"required": ["one_hot"]}],
 }
 
 
@@ -90,6 +97,8 @@ def count(cfg: dict) -> int:
         return int(np.prod(cfg["image"]["size"]))
     if "matrix_inverse" in cfg:
         return cfg["matrix_inverse"]["n"]
+    if "one_hot" in cfg:
+        return cfg["one_hot"]["n"]
     return len(points(cfg))
 
 
@@ -114,6 +123,9 @@ def generate(cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     if "matrix_inverse" in cfg:
         a = matrix(cfg["matrix_inverse"]).astype(np.float32)
         return np.ascontiguousarray(a.T), np.eye(len(a), dtype=np.float32)
+    if "one_hot" in cfg:
+        eye = np.eye(cfg["one_hot"]["n"], dtype=np.float32)
+        return eye, eye.copy()
     x = points(cfg)
     y = target(cfg, x)
     noise = cfg.get("noise")

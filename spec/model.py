@@ -42,6 +42,7 @@ class Node:
     inputs: list[str]
     index: int  # position in the expanded `layers` array
     trainable: bool = True
+    weights_from: dict | None = None  # {"spec", "layer"} (defaults filled): see SEMANTICS.md, "Weights from another spec"
     init: dict = field(default_factory=dict)  # param → normalised initialiser
     in_shapes: list[tuple] = field(default_factory=list)
     out_shape: tuple = ()
@@ -58,6 +59,12 @@ class Node:
 
     def n_params(self) -> int:
         return sum(math.prod(s) for s in self.param_shapes.values())
+
+    def weights_note(self) -> str | None:
+        """The generated sources' comment on a `weights_from` layer."""
+        if not self.weights_from:
+            return None
+        return f"{self.name}: load the weights of {self.weights_from['spec']}.{self.weights_from['layer']} after training it"
 
     def trainable_params(self) -> list[str]:
         if not self.trainable:
@@ -129,17 +136,19 @@ def resolve(path_or_id: str) -> Path:
     return MODELS_DIR / f"{path_or_id}.json"
 
 
-def load_spec(path_or_id: str | Path) -> Spec:
+def load_spec(path_or_id: str | Path, check_sources: bool = True) -> Spec:
     path = resolve(str(path_or_id))
     source = str(path)
     try:
         data = path.read_bytes()
     except OSError as e:
         raise SpecError(("(file)", f"cannot read spec: {e.strerror or e}"), source) from None
-    return build_spec(jsonfile.parse(jsonfile.decode(data, source), source), source)
+    return build_spec(jsonfile.parse(jsonfile.decode(data, source), source), source, check_sources)
 
 
-def build_spec(raw: dict, source: str = "<spec>") -> Spec:
+def build_spec(raw: dict, source: str = "<spec>", check_sources: bool = True) -> Spec:
+    """`check_sources`: whether each `weights_from` is checked against the spec it names (off for
+    that spec itself, which is loaded to be checked)."""
     problems = jsonfile.non_finite(raw)
     if problems:
         raise SpecError(problems, source)
@@ -163,6 +172,8 @@ def build_spec(raw: dict, source: str = "<spec>") -> Spec:
         problems = rl.problems(raw["rl"], input_shape, next(n for n in order if n.name == output).out_shape)
         if problems:
             raise SpecError(problems, source)
+    if check_sources:
+        _check_weight_sources(order, raw["id"], source)
     return Spec(raw["id"], source, raw, input_name, input_shape, order, output, expanded if expanded is not raw else None)
 
 
@@ -222,9 +233,12 @@ def _graph(raw: dict, source: str, paths: list[str]) -> list[Node]:
             problems.append((f"{paths[i]}.inputs", f"{layer['type']} takes {lt.arity} input(s), got {len(inputs)}"))
         if lt.arity is None and len(inputs) < 2:
             problems.append((f"{paths[i]}.inputs", f"{layer['type']} takes two or more inputs, got {len(inputs)}"))
-        cfg = lt.with_defaults({k: v for k, v in layer.items() if k not in ("name", "type", "inputs", "trainable", "init", "comment")})
+        cfg = lt.with_defaults({k: v for k, v in layer.items()
+                                if k not in ("name", "type", "inputs", "trainable", "weights_from", "init", "comment")})
         init = {p: initializers.normalize(layer.get("init", {}).get(p) or lt.default_init(p)) for p in lt.active_params(cfg)}
-        nodes.append(Node(name, layer["type"], cfg, inputs, i, layer.get("trainable", True), init, where=paths[i]))
+        source_ref = layer.get("weights_from")
+        source_ref = source_ref and {"layer": name, **source_ref}
+        nodes.append(Node(name, layer["type"], cfg, inputs, i, layer.get("trainable", True), source_ref, init, where=paths[i]))
     for n in nodes:
         for j, src in enumerate(n.inputs):
             if src not in names:
@@ -232,6 +246,46 @@ def _graph(raw: dict, source: str, paths: list[str]) -> list[Node]:
     if problems:
         raise SpecError(problems, source)
     return nodes
+
+
+def _check_weight_sources(nodes: list[Node], spec_id: str, source: str) -> None:
+    """Every `weights_from` names another zoo spec, one that takes no weights from a third (so
+    there is no chain or cycle to train through), and in it a layer of the same type and
+    parameter shapes."""
+    problems, loaded = [], {}
+    for n in nodes:
+        if n.weights_from is None:
+            continue
+        where, other_id, other_layer = f"{n.path}.weights_from", n.weights_from["spec"], n.weights_from["layer"]
+        if not n.param_shapes:
+            problems.append((where, f"{n.name} ({n.type}) has no parameters to take"))
+            continue
+        if other_id == spec_id:
+            problems.append((f"{where}.spec", "a spec cannot take weights from itself"))
+            continue
+        if other_id not in spec_ids():
+            problems.append((f"{where}.spec", f"no zoo spec {other_id!r} (spec/models/)"))
+            continue
+        if other_id not in loaded:
+            try:
+                loaded[other_id] = load_spec(other_id, check_sources=False)
+            except SpecError as e:
+                loaded[other_id] = e
+        other = loaded[other_id]
+        if isinstance(other, SpecError):
+            problems.append((f"{where}.spec", f"spec {other_id!r} is not valid: {other.lines()[0]}"))
+            continue
+        if any(m.weights_from for m in other.nodes):
+            problems.append((f"{where}.spec", f"spec {other_id!r} takes weights from another spec itself (no chains)"))
+            continue
+        match = next((m for m in other.nodes if m.name == other_layer), None)
+        if match is None:
+            problems.append((f"{where}.layer", f"spec {other_id!r} has no layer {other_layer!r}"))
+        elif (match.type, match.param_shapes) != (n.type, n.param_shapes):
+            problems.append((where, f"{other_id}.{other_layer} is a {match.type} with parameters {match.param_shapes}; "
+                                    f"{n.name} is a {n.type} with {n.param_shapes}"))
+    if problems:
+        raise SpecError(problems, source)
 
 
 def _topological(nodes: list[Node], input_name: str, source: str) -> list[Node]:

@@ -24,6 +24,18 @@ def run(spec: Spec, weights: dict[str, np.ndarray], x: np.ndarray, training: boo
     return {node.name: values[node.name] for node in spec.nodes}
 
 
+def penalty(spec: Spec, weights: dict[str, np.ndarray]) -> float:
+    """The spec's kernel penalties in float64 (SEMANTICS.md, Losses): λ₁·Σ|kernel| + λ₂·Σ kernel²
+    over every trainable layer with a `kernel_regularizer`; what both twins add to the loss."""
+    total = 0.0
+    for node in spec.nodes:
+        reg = node.cfg.get("kernel_regularizer", {})
+        if reg and node.trainable:
+            kernel = np.asarray(weights[f"{node.name}.kernel"], np.float64)
+            total += reg.get("l1", 0.0) * np.abs(kernel).sum() + reg.get("l2", 0.0) * np.square(kernel).sum()
+    return float(total)
+
+
 def one_layer_spec(layer_type: str, fields: dict, input_shape) -> dict:
     """The raw spec of one layer named `under_test`, of `layer_type` with `fields` (anything a layer
     carries but its name and type), on an input `x` of `input_shape` (batch excluded), with an mse

@@ -40,17 +40,25 @@ def layer_schema() -> dict:
         "type": {"type": "string"},
         "inputs": {"type": "array", "items": IDENTIFIER, "minItems": 1},
         "trainable": {"type": "boolean"},
+        # the layer's parameters are those of a layer of another zoo spec after training it (SEMANTICS.md)
+        "weights_from": {
+            "type": "object",
+            "properties": {"spec": IDENTIFIER, "layer": IDENTIFIER},
+            "required": ["spec"],
+            "additionalProperties": False,
+        },
         "comment": {"type": "string"},
     }
     branches = []
     for name, layer in sorted(registry().items()):
         props = {**common, **layer.properties}
         if "kernel" in layer.params:
-            # Keras' l2(λ): λ·Σ kernel² added to the loss (not torch's optimizer weight_decay).
+            # Keras' l1(λ₁) and l2(λ₂): λ₁·Σ|kernel| + λ₂·Σ kernel² added to the loss (not torch's
+            # optimizer weight_decay).
             props["kernel_regularizer"] = {
                 "type": "object",
-                "properties": {"l2": {"type": "number", "minimum": 0}},
-                "required": ["l2"],
+                "properties": {"l1": {"type": "number", "minimum": 0}, "l2": {"type": "number", "minimum": 0}},
+                "minProperties": 1,
                 "additionalProperties": False,
             }
         if layer.params:

@@ -59,7 +59,7 @@ class Twin(Protocol):
     def train_step(self, x, labels, masks: dict[str, np.ndarray] | None = None) -> float: ...
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
-        """The spec's loss without L2, and the model's outputs."""
+        """The spec's loss without its L1/L2 penalties, and the model's outputs."""
 
     def get_optimizer_state(self) -> dict[str, np.ndarray]: ...
 

@@ -31,7 +31,8 @@ def functional():
 
 
 def sequential():
-    return keras.Sequential([keras.Input((20,)), keras.layers.Dense(16, activation="tanh", name="h"),
+    return keras.Sequential([keras.Input((20,)), keras.layers.Dense(16, activation="tanh", name="h",
+                                                                    kernel_regularizer=keras.regularizers.L1L2(l1=1e-3, l2=2e-3)),
                              keras.layers.Dropout(0.2), keras.layers.Dense(4, name="logits")], name="seq")
 
 
@@ -62,6 +63,8 @@ def test_imported_model_and_its_torch_twin_agree(build, suffix, tmp_path, capsys
         assert next(la for la in raw["layers"] if la["name"] == "sum")["inputs"] == ["conv_a_relu", "conv_b"]
         assert next(la for la in raw["layers"] if la["name"] == "conv_b")["kernel_regularizer"] == {"l2": 1e-3}
         np.testing.assert_array_equal(weights["bn.moving_variance"], model.get_layer("bn").get_weights()[3])
+    else:
+        assert next(la for la in raw["layers"] if la["name"] == "h")["kernel_regularizer"] == {"l1": 1e-3, "l2": 2e-3}
 
 
 def test_unsupported_layers_are_all_listed_and_nothing_is_written(tmp_path, capsys):

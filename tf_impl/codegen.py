@@ -17,7 +17,7 @@ GENERATED_NOTE = "Generated from spec/models/{id}.json by `crosscheck generate {
 
 
 def generate(spec: Spec) -> str:
-    """The module source; L2 penalties are Keras `kernel_regularizer`s, collected in `model.losses`."""
+    """The module source; L1/L2 penalties are Keras `kernel_regularizer`s, collected in `model.losses`."""
     shape = tuple(spec.input_shape)
     lines = [
         f'"""{spec.id}: Keras twin.',
@@ -37,6 +37,8 @@ def generate(spec: Spec) -> str:
     for node in spec.nodes:
         ctor = registry()[node.type].constructor(node)
         args = node.inputs[0] if len(node.inputs) == 1 else f"[{', '.join(node.inputs)}]"
+        if node.weights_note():
+            lines.append(f"    # {node.weights_note()}")
         lines.append(f"    {node.name} = {ctor}({args})")
     frozen = [n.name for n in spec.nodes if not n.trainable]
     lines.append(f'    model = keras.Model(inputs={spec.input_name}, outputs={spec.output}, name="{spec.id}")')

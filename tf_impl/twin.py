@@ -58,12 +58,13 @@ class TFTwin:
         weights = self.get_weights()
         with _keras_float("float64"), tf.device(self.device):
             self.model = self.module.build_model()
-        # Keras' L2 casts its Python-float factor through a float32 tensor (0.001 → 1.0000000475e-3);
-        # a numpy float64 factor stays exact.
+        # Keras' L1/L2 cast their Python-float factors through a float32 tensor (0.001 →
+        # 1.0000000475e-3); a numpy float64 factor stays exact.
         for layer in self.model.layers:
             reg = getattr(layer, "kernel_regularizer", None)
-            if reg is not None and hasattr(reg, "l2"):
-                reg.l2 = np.float64(reg.l2)
+            for factor in ("l1", "l2"):
+                if hasattr(reg, factor):
+                    setattr(reg, factor, np.float64(getattr(reg, factor)))
         self.dtype = tf.float64
         self.set_weights(weights)
 
@@ -127,7 +128,7 @@ class TFTwin:
             with tf.GradientTape() as tape:
                 outputs = self.model(self._tensor(x), training=training)
                 loss = self.module.loss_fn(self._tensor(labels), outputs)
-                if self.model.losses:  # the spec's L2 penalties (Keras regularizers)
+                if self.model.losses:  # the spec's L1/L2 penalties (Keras regularizers)
                     loss = loss + tf.add_n(self.model.losses)
             grads = tape.gradient(loss, variables)
         out = {}
@@ -211,7 +212,7 @@ class TFTwin:
             return float(self._step(x, labels))
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
-        """Spec loss (without L2) and the model's outputs on one batch (device tensors)."""
+        """Spec loss (without its L1/L2 penalties) and the model's outputs on one batch (device tensors)."""
         with self._running():
             loss, outputs = self._evaluate(x, labels)
         return float(loss), outputs.numpy()

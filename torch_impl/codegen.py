@@ -22,6 +22,15 @@ from . import optimizers
 GENERATED_NOTE = "Generated from spec/models/{id}.json by `crosscheck generate {id} --framework torch`; do not edit."
 
 
+# kernel_regularizer kind → (the sum it adds, its maths for the docstring)
+_PENALTY = {"l1": (".abs().sum()", "l1(λ) = λ·Σ|w|"), "l2": (".pow(2).sum()", "l2(λ) = λ·Σw²")}
+
+
+def penalty_names(kinds) -> str:
+    """"L2", "L1", "L1 and L2"."""
+    return " and ".join(k.upper() for k in sorted(kinds))
+
+
 def class_name(spec_id: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in spec_id.split("_") if p)
 
@@ -41,6 +50,8 @@ def generate(spec: Spec) -> str:
         for suffix, ctor in t.pre_modules(node):
             body.append(f"        self.{node.name}{suffix} = {ctor}")
             arg = f"self.{node.name}{suffix}({arg})"
+        if node.weights_note():
+            body.append(f"        # {node.weights_note()}")
         body.append(f"        self.{node.name} = {t.constructor(node)}")
         forward.append(f"        {node.name} = self.{node.name}({arg})")
         for param, shape in node.param_shapes.items():
@@ -75,14 +86,16 @@ def generate(spec: Spec) -> str:
     lines += ["        self.reset_parameters()", "", "    def reset_parameters(self):",
               '        """The spec\'s initialisers, drawn by torch (crosscheck loads shared weights instead)."""']
     lines += init_lines or ["        pass"]
-    reg_terms = [
-        f"{n.cfg['kernel_regularizer']['l2']!r} * self.{n.name}.{registry()[n.type].native_names['kernel']}.pow(2).sum()"
-        # Frozen kernels carry no penalty: a constant with no gradient, and Keras 3 omits it.
-        for n in spec.nodes if n.cfg.get("kernel_regularizer", {}).get("l2") and n.trainable
-    ]
+    penalties = [(kind, factor, n) for n in spec.nodes if n.trainable
+                 # Frozen kernels carry no penalty: a constant with no gradient, and Keras 3 omits it.
+                 for kind, factor in sorted(n.cfg.get("kernel_regularizer", {}).items()) if factor]
+    reg_terms = [f"{factor!r} * self.{n.name}.{registry()[n.type].native_names['kernel']}{_PENALTY[kind][0]}"
+                 for kind, factor, n in penalties]
     if reg_terms:
+        kinds = sorted({kind for kind, _, _ in penalties})
         lines += ["", "    def regularization_loss(self):",
-                  '        """The spec\'s L2 penalties (Keras l2(λ) = λ·Σw²), added to loss_fn by the training loop."""',
+                  f'        """The spec\'s {penalty_names(kinds)} penalties '
+                  f'(Keras {", ".join(_PENALTY[k][1] for k in kinds)}), added to loss_fn by the training loop."""',
                   "        return (", "            " + "\n            + ".join(reg_terms), "        )"]
     frozen_eval = [n.name for n in spec.nodes if not n.trainable and registry()[n.type].frozen_runs_in_eval]
     if frozen_eval:
@@ -107,6 +120,6 @@ def generate(spec: Spec) -> str:
     lines += loss_source(spec.loss)
     lines += ["", ""] + optimizers.optimizer_source(spec.optimizer)
     if spec.optimizer:
-        lines += ["", ""] + optimizers.train_step_source(bool(reg_terms))
+        lines += ["", ""] + optimizers.train_step_source(penalty_names({k for k, _, _ in penalties}))
     return "\n".join(lines) + "\n"
 

@@ -10,7 +10,7 @@
   accumulator at initial_accumulator_value + ε and using ε = 0.
 
 The step is the plain loop a user writes: zero_grad, loss (plus `regularization_loss()` where the
-spec has L2 penalties), backward, step.
+spec has L1/L2 penalties), backward, step.
 """
 from __future__ import annotations
 
@@ -74,15 +74,16 @@ def optimizer_source(optimizer: dict | None) -> list[str]:
             *_constructor(o)]
 
 
-def train_step_source(has_l2: bool) -> list[str]:
+def train_step_source(penalties: str) -> list[str]:
+    """`penalties`: the kinds of kernel penalty the model has ("L2", "L1 and L2"; "" for none)."""
     return ["def train_step(model, optimizer, x, labels):",
-            '    """One training step: the spec\'s loss' + (" plus the L2 penalties" if has_l2 else "")
+            '    """One training step: the spec\'s loss' + (f" plus the {penalties} penalties" if penalties else "")
             + ', backward, the optimiser\'s update;',
             '    returns the loss before the update."""',
             "    model.train()",
             "    optimizer.zero_grad(set_to_none=True)",
             "    loss = loss_fn(labels, model(x))",
-            *(["    loss = loss + model.regularization_loss()"] if has_l2 else []),
+            *(["    loss = loss + model.regularization_loss()"] if penalties else []),
             "    loss.backward()",
             "    optimizer.step()",
             "    return loss.detach()"]

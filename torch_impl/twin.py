@@ -86,7 +86,7 @@ class TorchTwin:
         self.model.zero_grad(set_to_none=True)
         outputs = self.model(self._tensor(x))
         loss = self.module.loss_fn(self._tensor(labels), outputs)
-        if hasattr(self.model, "regularization_loss"):  # the spec's L2 penalties
+        if hasattr(self.model, "regularization_loss"):  # the spec's L1/L2 penalties
             loss = loss + self.model.regularization_loss()
         if loss.requires_grad:  # a spec without trainable parameters has nothing to differentiate
             loss.backward()
@@ -176,7 +176,7 @@ class TorchTwin:
         return float(loss)
 
     def evaluate(self, x, labels) -> tuple[float, np.ndarray]:
-        """Spec loss (without L2) and the model's outputs on one batch (device tensors)."""
+        """Spec loss (without its L1/L2 penalties) and the model's outputs on one batch (device tensors)."""
         self.model.train(False)
         with torch.no_grad():
             outputs = self.model(x)

@@ -14,6 +14,9 @@ def add_arguments(parser):
     parser.add_argument("--episodes", type=int, metavar="N",
                         help="train an RL spec N episodes instead of its schedule's (the doc says so)")
     parser.add_argument("--out", type=Path, default=Path("docs") / "experiments.md")
+    parser.add_argument("--source-epochs", type=int, metavar="E",
+                        help="train the specs whose trained weights a spec takes (weights_from) for E epochs "
+                             "instead of their own schedules")
     parser.add_argument("--no-progress", action="store_true")
     add_device(parser)
     add_threads(parser)
@@ -30,11 +33,16 @@ def run(args) -> int:
         raise UserError(f"not an experiment (a zoo spec with data.generate or rl): {', '.join(unknown)}")
     if args.episodes is not None and args.episodes < 1:
         raise UserError("--episodes must be at least 1")
+    if args.source_epochs is not None and args.source_epochs < 1:
+        raise UserError(f"--source-epochs: {args.source_epochs} is not a positive number of epochs")
     apply_threads(args)
     environment.conformance_mode()
     command = "crosscheck experiments" + (f" {' '.join(args.specs)}" if args.specs else "")
     if args.episodes:
         command += f" --episodes {args.episodes}"
-    experiments.write(args.out, ids, command, device=args.device, progress=not args.no_progress, episodes=args.episodes)
+    if args.source_epochs is not None:
+        command += f" --source-epochs {args.source_epochs}"
+    experiments.write(args.out, ids, command, device=args.device, progress=not args.no_progress, episodes=args.episodes,
+                      source_epochs=args.source_epochs)
     print(f"wrote {args.out}")
     return 0

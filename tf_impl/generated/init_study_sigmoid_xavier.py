@@ -36,7 +36,7 @@ def make_optimizer(dtype="float32"):
 
 
 def make_train_step(model, optimizer):
-    """One training step, compiled: the spec's loss plus the model's L2 penalties (`model.losses`),
+    """One training step, compiled: the spec's loss plus the model's L1/L2 penalties (`model.losses`),
     and the optimiser's update of every trainable variable. `train_step(x, labels)` returns the
     loss before the update."""
     variables = model.trainable_variables

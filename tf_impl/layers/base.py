@@ -68,8 +68,14 @@ def axis_source(node) -> str:
 
 
 def regularizer_kwargs(node) -> dict:
-    l2 = node.cfg.get("kernel_regularizer", {}).get("l2")
-    return {"kernel_regularizer": raw(f"regularizers.L2({l2!r})")} if l2 else {}
+    """Keras' `L1(λ₁)`, `L2(λ₂)`, or `L1L2` for both (a factor 0 is no penalty)."""
+    reg = {k: v for k, v in node.cfg.get("kernel_regularizer", {}).items() if v}
+    if not reg:
+        return {}
+    if len(reg) == 2:
+        return {"kernel_regularizer": raw(f"regularizers.L1L2(l1={reg['l1']!r}, l2={reg['l2']!r})")}
+    (kind, factor), = reg.items()
+    return {"kernel_regularizer": raw(f"regularizers.{kind.upper()}({factor!r})")}
 
 
 def init_kwargs(node, param: str, keras_arg: str, keras_default: str) -> dict:
