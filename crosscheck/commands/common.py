@@ -91,13 +91,18 @@ def add_threads(parser) -> None:
                         help="intra-op threads of both frameworks (default: theirs); 1 is much faster on a busy CPU")
 
 
+def check_threads(args) -> None:
+    from crosscheck.errors import UserError
+
+    if args.threads is not None and args.threads < 1:
+        raise UserError("--threads must be at least 1")
+
+
 def apply_threads(args) -> None:
+    check_threads(args)
     if args.threads is not None:
         from crosscheck import environment
-        from crosscheck.errors import UserError
 
-        if args.threads < 1:
-            raise UserError("--threads must be at least 1")
         environment.set_threads(args.threads)
 
 
@@ -123,8 +128,7 @@ def run_options(args) -> dict:
         raise UserError("--workers and --ray: give one of them")
     if args.workers is not None and args.workers < 1:
         raise UserError("--workers must be at least 1")
-    if args.threads is not None and args.threads < 1:
-        raise UserError("--threads must be at least 1")
+    check_threads(args)  # a run in another process applies them there
     return {"workers": args.workers, "ray": args.ray, "threads": args.threads, "verbose": args.verbose}
 
 
