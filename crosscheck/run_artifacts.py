@@ -89,7 +89,9 @@ def restore(run_dir: Path, twin, spec: Spec, settings: dict, result: RunResult) 
     with np.load(path, allow_pickle=False) as z:
         state = {k: z[k] for k in z.files}
     saved = json.loads(str(state["settings"]))
-    differ = {k: (saved.get(k), v) for k, v in settings.items() if k not in ("device", "total_steps") and saved.get(k) != v}
+    # a setting the checkpoint does not record is one it predates (initial_weights): not a difference
+    differ = {k: (saved.get(k), v) for k, v in settings.items()
+              if k not in ("device", "total_steps") and k in saved and saved[k] != v}
     if differ:
         raise UserError(f"{path}: checkpoint was made with different settings: "
                         + ", ".join(f"{k} {a!r} (now {b!r})" for k, (a, b) in differ.items()))

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from spec import Spec, init_weights, losses
+from spec import Spec, losses
 
 from . import run_artifacts as artifacts
+from .conformance_inputs import starting_weights
 from .datasets import preprocessing
 from .datasets.batches import Batches
 from .errors import UserError
@@ -146,16 +147,20 @@ class DeviceData:
 def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int, seed: int = 0,
           device: str = "auto", out: Path | None = None, eval_every: int | None = None,
           neutral_dropout: bool = True, resume: bool = False, weights: dict | None = None,
-          progress: bool = True, twin=None) -> artifacts.RunResult:
-    """Train one twin from the shared initial weights (`init_weights(spec, seed)` unless given;
-    `weights="native"` keeps the framework's own initialisation) for `total_steps` steps."""
+          origin: str = "given", progress: bool = True, twin=None) -> artifacts.RunResult:
+    """Train one twin for `total_steps` steps from `weights`: by default where the spec starts
+    (`conformance_inputs.starting_weights`: its declared pretrained weights, e.g. resnet50_transfer's
+    ImageNet backbone, else `init_weights(spec, seed)`); `weights="native"` keeps the framework's own
+    initialisation. `origin` says where given weights come from, for the run's settings."""
     from tqdm import tqdm
 
     if not spec.optimizer:
         raise UserError(f"spec {spec.id!r} has no optimizer section: nothing to train with")
     twin = twin or make_twin(spec, framework, device)
+    if weights is None:
+        weights, origin = starting_weights(spec, seed)
     if weights != "native":
-        twin.set_weights(weights if weights is not None else init_weights(spec, seed))
+        twin.set_weights(weights)
     twin.start_training(neutral_dropout=neutral_dropout)
     dev = DeviceData(twin, spec, data)
     batches = Batches(len(data.x_train), batch_size, seed)
@@ -164,7 +169,8 @@ def train(spec: Spec, framework: str, data, *, total_steps: int, batch_size: int
     run_dir = out / framework if out else None
     settings = {"spec": spec.id, "framework": framework, "seed": seed, "batch_size": batch_size,
                 "total_steps": total_steps, "eval_every": eval_every, "neutral_dropout": neutral_dropout,
-                "optimizer": spec.optimizer, "data": getattr(data, "source", "?"), "device": str(twin.device)}
+                "optimizer": spec.optimizer, "data": getattr(data, "source", "?"), "device": str(twin.device),
+                "initial_weights": "native" if weights == "native" else origin}
     if run_dir:
         run_dir.mkdir(parents=True, exist_ok=True)
         if resume:

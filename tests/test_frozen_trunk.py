@@ -2,6 +2,7 @@
 the twins' full training step checked against it (`trunk`), the trunk's parameters bit-identical
 after it (`frozen`). resnet50_transfer with the ImageNet weights on real photographs; the rules'
 negative controls on a small spec of the same shape (frozen conv + batchnorm, GAP, dense sigmoid)."""
+import json
 import types
 from dataclasses import replace
 
@@ -9,10 +10,11 @@ import numpy as np
 import pytest
 import torch
 
-from crosscheck import frozen_trunk, lockstep
+from crosscheck import frozen_trunk, lockstep, training
 from crosscheck.conformance_inputs import pretrained_weights
 from crosscheck.datasets import for_spec
 from crosscheck.datasets.synthetic import generate
+from crosscheck.twins import make_twin
 from dataset_files import write_real_cats_dogs
 from spec import build_spec, load_spec, param_counts
 
@@ -113,3 +115,20 @@ def test_resnet50_transfer_frozen_batchnorms_in_training_mode_are_named(pets):
                             wrap=_frozen_bn_in_training_mode)
     check = lockstep.frozen_check(spec, weights, bad)
     assert check.verdict == "fail" and "torch: 106 changed (bn_conv1.moving_mean" in check.note, check.note
+
+
+def test_training_resnet50_transfer_starts_from_the_imagenet_backbone(pets, tmp_path):
+    """`crosscheck train`'s path (`training.train` with no weights given): the spec's declared
+    ImageNet weights, not its initialisers; after a step the backbone is still them bit for bit,
+    the head has moved, and the run's settings say where it started."""
+    spec, data, weights = pets
+    twin = make_twin(spec, "torch", "cpu")
+    r = training.train(spec, "torch", data, total_steps=1, batch_size=2, device="cpu", out=tmp_path, progress=False,
+                       twin=twin)
+    assert r.steps_done == 1 and not r.stopped
+    after = twin.get_weights()
+    head = {"fc.kernel", "fc.bias"}
+    assert all(np.array_equal(after[k], weights[k]) for k in weights if k not in head)
+    assert all(np.abs(after[k] - weights[k]).max() > 1e-4 for k in head)
+    settings = json.loads((tmp_path / "torch" / "metrics.json").read_text())
+    assert settings["initial_weights"].startswith("ImageNet ResNet50 weights"), settings

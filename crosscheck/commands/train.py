@@ -29,6 +29,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from crosscheck import environment, run_artifacts, training, twins
+    from crosscheck.conformance_inputs import starting_weights
     from crosscheck.errors import UserError
 
     for name in ("steps", "epochs", "batch_size", "eval_every"):
@@ -49,11 +50,14 @@ def run(args) -> int:
     out = args.out / spec.id
     frameworks = twins.FRAMEWORKS if args.framework == "both" else (args.framework,)
     results = {}
+    weights, origin = starting_weights(spec, args.seed)
     print(f"{spec.id}: {total} steps of batch {bs} on {data.summary()}; writing {out}/")
+    print(f"  starting from: {origin}")
     for fw in frameworks:
         r = training.train(spec, fw, data, total_steps=total, batch_size=bs, seed=args.seed, device=args.device,
                            out=out, eval_every=args.eval_every, neutral_dropout=args.dropout == "neutral",
-                           resume=args.resume, progress=not args.no_progress)
+                           resume=args.resume, weights=weights, origin=origin,
+                           progress=not args.no_progress)
         results[fw] = r
         acc = f"test loss {r.final_test_loss:.5g}" if r.evals else "no evaluation"
         if r.evals and not math.isnan(r.final_accuracy):
