@@ -26,6 +26,17 @@ def test_generated_sources_import_nothing_from_this_project(spec_id):
         assert modules <= {"keras", "numpy", "tensorflow", "torch", "math"}, (framework, modules)
 
 
+@pytest.mark.parametrize("spec_id", spec_ids())
+def test_generated_sources_import_only_what_they_use(spec_id):
+    """Code a user lifts carries no unused imports (the header is made from the body)."""
+    for framework, source in sources(load_spec(spec_id), "both").items():
+        tree = ast.parse(source)
+        bound = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                 for a in n.names}
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        assert bound <= used, (framework, sorted(bound - used))
+
+
 def test_no_stale_generated_files():
     ids = set(spec_ids())
     for fw in ("tf", "torch"):

@@ -8,6 +8,7 @@ exactly this source, for inference and for training (see `tf_impl.twin`).
 from __future__ import annotations
 
 from spec import Spec, losses
+from spec.emitted import from_import, imports_used
 
 from .layers import registry
 from .losses import loss_source
@@ -20,17 +21,6 @@ def generate(spec: Spec) -> str:
     """The module source; L1/L2 penalties are Keras `kernel_regularizer`s, collected in `model.losses`."""
     shape = tuple(spec.input_shape)
     lines = [
-        f'"""{spec.id}: Keras twin.',
-        "",
-        GENERATED_NOTE.format(id=spec.id),
-        f"Input: (batch, {', '.join(map(str, shape))}) float32, channels last.",
-        '"""',
-        "import keras",
-        *(["import numpy as np"] if spec.optimizer else []),
-        "import tensorflow as tf",
-        "from keras import initializers, layers, ops, regularizers",
-        "",
-        "",
         "def build_model():",
         f'    {spec.input_name} = keras.Input(shape={shape!r}, name="{spec.input_name}")',
     ]
@@ -50,5 +40,17 @@ def generate(spec: Spec) -> str:
     lines += ["", ""] + optimizer_source(spec.optimizer)
     if spec.optimizer:
         lines += ["", "", TRAIN_STEP]
-    return "\n".join(lines) + "\n"
+    body = "\n".join(lines)
+    header = [
+        f'"""{spec.id}: Keras twin.',
+        "",
+        GENERATED_NOTE.format(id=spec.id),
+        f"Input: (batch, {', '.join(map(str, shape))}) float32, channels last.",
+        '"""',
+        *imports_used(body, [("import keras", "keras"), ("import numpy as np", "np"), ("import tensorflow as tf", "tf")]),
+        *from_import("keras", ["initializers", "layers", "ops", "regularizers"], body),
+        "",
+        "",
+    ]
+    return "\n".join(header) + "\n" + body + "\n"
 

@@ -12,6 +12,7 @@ import inspect
 import textwrap
 
 from spec import Spec, SpecError, losses
+from spec.emitted import imports_used
 
 from .initializers import TRUNC_HELPER, initializer_source
 from .layers import registry
@@ -67,13 +68,8 @@ def generate(spec: Spec) -> str:
         GENERATED_NOTE.format(id=spec.id),
         f"Input: (batch, {shape}) float32, channels last like the spec; computed channels first inside.",
         '"""',
-        "import math  # noqa: F401  (used by some initialisers)",
-        "",
-        "import torch",
-        "import torch.nn.functional as F",
-        "from torch import nn",
-        "",
     ]
+    header_end = len(lines)
     for h in helpers:
         lines += ["", inspect.getsource(h).rstrip(), ""]
     for source in optimizers.helpers(spec.optimizer):
@@ -121,5 +117,10 @@ def generate(spec: Spec) -> str:
     lines += ["", ""] + optimizers.optimizer_source(spec.optimizer)
     if spec.optimizer:
         lines += ["", ""] + optimizers.train_step_source(penalty_names({k for k, _, _ in penalties}))
-    return "\n".join(lines) + "\n"
+    body = "\n".join(lines[header_end:])
+    math_import = imports_used(body, [("import math", "math")])
+    imports = [*math_import, *([""] if math_import else []),
+               *imports_used(body, [("import torch", "torch"), ("import torch.nn.functional as F", "F"),
+                                    ("from torch import nn", "nn")]), ""]
+    return "\n".join(lines[:header_end] + imports + lines[header_end:]) + "\n"
 

@@ -6,7 +6,7 @@ Input: (batch, 1) float32, channels last.
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import initializers, layers, ops, regularizers
+from keras import initializers, layers, ops
 
 
 def build_model():

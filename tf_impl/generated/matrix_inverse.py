@@ -6,7 +6,7 @@ Input: (batch, 10) float32, channels last.
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import initializers, layers, ops, regularizers
+from keras import layers, ops
 
 
 def build_model():

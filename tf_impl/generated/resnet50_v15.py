@@ -4,8 +4,7 @@ Generated from spec/models/resnet50_v15.json by `crosscheck generate resnet50_v1
 Input: (batch, 224, 224, 3) float32, channels last.
 """
 import keras
-import tensorflow as tf
-from keras import initializers, layers, ops, regularizers
+from keras import initializers, layers, ops
 
 
 def build_model():

@@ -3,7 +3,7 @@
 Generated from spec/models/catsdogs_head_fc_dropout.json by `crosscheck generate catsdogs_head_fc_dropout --framework torch`; do not edit.
 Input: (batch, 100, 100, 3) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
 import torch.nn.functional as F

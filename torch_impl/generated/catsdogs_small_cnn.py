@@ -3,10 +3,9 @@
 Generated from spec/models/catsdogs_small_cnn.json by `crosscheck generate catsdogs_small_cnn --framework torch`; do not edit.
 Input: (batch, 100, 100, 3) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 

@@ -3,7 +3,7 @@
 Generated from spec/models/cifar10_colab.json by `crosscheck generate cifar10_colab --framework torch`; do not edit.
 Input: (batch, 24, 24, 3) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
 import torch.nn.functional as F

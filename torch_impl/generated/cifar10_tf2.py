@@ -3,7 +3,7 @@
 Generated from spec/models/cifar10_tf2.json by `crosscheck generate cifar10_tf2 --framework torch`; do not edit.
 Input: (batch, 32, 32, 3) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
 import torch.nn.functional as F

@@ -3,10 +3,7 @@
 Generated from spec/models/dorian_mlp300.json by `crosscheck generate dorian_mlp300 --framework torch`; do not edit.
 Input: (batch, 28, 28, 1) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
-
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 

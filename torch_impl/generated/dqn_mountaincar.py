@@ -3,10 +3,9 @@
 Generated from spec/models/dqn_mountaincar.json by `crosscheck generate dqn_mountaincar --framework torch`; do not edit.
 Input: (batch, 2) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 

@@ -3,7 +3,7 @@
 Generated from spec/models/eager_mnist_cnn.json by `crosscheck generate eager_mnist_cnn --framework torch`; do not edit.
 Input: (batch, 28, 28, 1) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
 import torch.nn.functional as F

@@ -3,10 +3,9 @@
 Generated from spec/models/kadenze_painting.json by `crosscheck generate kadenze_painting --framework torch`; do not edit.
 Input: (batch, 2) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 

@@ -3,10 +3,7 @@
 Generated from spec/models/kadenze_poly4.json by `crosscheck generate kadenze_poly4 --framework torch`; do not edit.
 Input: (batch, 1) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
-
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 

@@ -3,8 +3,6 @@
 Generated from spec/models/ltfn1_softmax.json by `crosscheck generate ltfn1_softmax --framework torch`; do not edit.
 Input: (batch, 28, 28, 1) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
-
 import torch
 import torch.nn.functional as F
 from torch import nn

@@ -3,10 +3,7 @@
 Generated from spec/models/optimal_input_l1.json by `crosscheck generate optimal_input_l1 --framework torch`; do not edit.
 Input: (batch, 10) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
-
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 

@@ -3,7 +3,7 @@
 Generated from spec/models/resnet50.json by `crosscheck generate resnet50 --framework torch`; do not edit.
 Input: (batch, 224, 224, 3) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
+import math
 
 import torch
 import torch.nn.functional as F

@@ -3,8 +3,6 @@
 Generated from spec/models/tensorboard_mlp300_sigmoid.json by `crosscheck generate tensorboard_mlp300_sigmoid --framework torch`; do not edit.
 Input: (batch, 28, 28, 1) float32, channels last like the spec; computed channels first inside.
 """
-import math  # noqa: F401  (used by some initialisers)
-
 import torch
 import torch.nn.functional as F
 from torch import nn
