@@ -38,7 +38,7 @@ from .sensitivity import DRAWS, FLOAT64_ROUNDOFF, UNIT_ROUNDOFF, Rounding
 from .tolerance import FAIL, PASS, TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
 from .training import DeviceData, dropout_masks, flip_decisions, schedule
 from .twins import FRAMEWORKS, make_twin
-from .verdict import EQUIVALENCE_TOL, distance, judge, typical_ratio
+from .verdict import EQUIVALENCE_TOL, distance, element_sensitivity, judge, typical_ratio
 
 
 @dataclass
@@ -307,9 +307,10 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
     for k in f32["torch"].finals:
         origin = f64["torch"].finals[k]
         draws_k = [r.finals[k] for r in model]
+        s_k = element_sensitivity(draws_k, origin)
         result.checks.append(judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k],
                                    f64["tf"].finals[k], origin, [distance(d, origin) for d in draws_k],
                                    magnitude=float(np.max(f64["torch"].travel[k], initial=0.0)),
                                    float64_noise=distance(model64.finals[k], origin),
-                                   typical={fw: typical_ratio(f32[fw].finals[k], f64[fw].finals[k], draws_k, origin)
+                                   typical={fw: typical_ratio(f32[fw].finals[k], f64[fw].finals[k], s_k)
                                             for fw in FRAMEWORKS}))

@@ -10,9 +10,11 @@ U(−1, 1) for every element:
   sums of products (conv, dense, pooling means, add: the layer run on |inputs| with |parameters|,
   `TorchLayer.term_function`), else |y|. A float32 dot product is rounded at the size of its
   terms, not of its result: with cancelling terms (N(0, 1) weights on positive activations) the
-  difference is a factor √fan_in;
+  difference is a factor √fan_in. Plus, where a layer computes a sum every element of a channel
+  shares (`TorchLayer.shared_terms`: a training-mode batchnorm's batch mean), one draw per channel
+  at that sum's rounding size (as a plain sum, `Rounding._sum_size`);
 * every cotangent, backwards: g + u·r·|g| at each layer output, and for sums of products u·r·B at
-  its inputs, B = Σ|terms| of the input cotangent (|Wᵀ|·|δ|);
+  its inputs, B = Σ|terms| of the input cotangent (|Wᵀ|·|δ|; a softmax's y⊙(|g| + Σ y⊙|g|));
 * every parameter gradient: g + u·r·max(|g|, M), M = Σ|terms| of the gradient (Σ|x|·|δ| over
   batch and positions for a kernel, Σ|δ| for a bias, Σ|δ|·|x̂| for a batchnorm's gamma), and for
   a plain sum of n terms + u·r·(√(n/8) − 1)·|g| (`Rounding._sum_size`);
@@ -104,25 +106,34 @@ class Rounding:
     """The rounding model installed on a float64 `TorchTwin` (a context manager) for one draw."""
 
     def __init__(self, spec: Spec, twin, seed: int, draw: int, size: float = UNIT_ROUNDOFF, decisions: dict | None = None,
-                 keep_outputs: bool = False, record_decisions: bool = False, deviations: dict | None = None):
+                 keep_outputs: bool = False, record_decisions: bool = False, deviations: dict | None = None,
+                 own_flips: dict | None = None):
         """`size` 0: no rounding (a reference or conditioned run). `decisions` (layer → (reference
         input, radius or None)): every piecewise layer takes its decisions from the reference input
         instead of its own, the other way wherever the reference is within `radius` of a decision
-        (`TorchLayer.decide`)."""
+        (`TorchLayer.decide`). `own_flips` (the same form): the twin's own modules compute, and
+        only where the reference is within `radius` of a decision does the run take the other
+        decision than the reference (module output + the spec's maths with that decision − with
+        the run's own, exactly 0 where those are the same): a wrong translation of a piecewise
+        layer stays in the run."""
         self.spec, self.twin, self.size, self.decisions = spec, twin, size, decisions or {}
+        self.own_flips = own_flips or {}
         self.keep_outputs = keep_outputs  # every layer's output, for `layer_outputs`
         self.record_decisions = record_decisions  # each piecewise layer's input, in `recs[name]["decision_input"]`
         # layer → (reference input, running max |input − reference|, float32): updated at every forward
         self.deviations = deviations or {}
         self.rng = np.random.default_rng([seed, 0x5E45, draw])
+        # the per-channel draws (`shared_terms`) have a stream of their own: adding them left every
+        # other element's draw as it was
+        self.shared_rng = np.random.default_rng([seed, 0x5E45, draw, 1])
         self.recs: dict[str, dict] = {}
         self.magnitudes: dict[str, float] = {}  # max Σ|terms| of each gradient and moving statistic
         self._handles = []
         self._terms_pass = False  # a term function runs the module itself: its hooks must stand aside
 
-    def noise(self, like) -> torch.Tensor:
+    def noise(self, like, rng=None) -> torch.Tensor:
         """u·r for every element of `like` (a tensor), in its dtype and on its device."""
-        r = torch.from_numpy(self.rng.uniform(-self.size, self.size, tuple(like.shape)))
+        r = torch.from_numpy((rng or self.rng).uniform(-self.size, self.size, tuple(like.shape)))
         return r.to(dtype=like.dtype, device=like.device)
 
     def perturb(self, a: np.ndarray) -> np.ndarray:
@@ -220,6 +231,8 @@ class Rounding:
             if node.name in self.deviations:
                 ref, seen = self.deviations[node.name]
                 torch.maximum(seen, (inputs[0].detach() - ref).abs().float(), out=seen)
+            with torch.no_grad():
+                rec["shared"] = layer.shared_terms(node, module, inputs)
             fn = layer.term_function(node, module, inputs)
             if fn is not None:
                 with torch.no_grad():
@@ -248,9 +261,18 @@ class Rounding:
             rec = self.recs[node.name]
             if node.name in self.decisions:
                 out = registry()[node.type].decide(node, module, inputs, *self.decisions[node.name])
+            elif node.name in self.own_flips:
+                layer = registry()[node.type]
+                flipped = layer.decide(node, module, inputs, *self.own_flips[node.name])
+                out = out + (flipped - layer.decide(node, module, inputs, inputs[0].detach(), None))
             size = rec.pop("size", None)
             if not node.layer_type.exact:  # an exact layer rounds nothing, forwards or backwards
-                out = _Output.apply(out, self.noise(out) * (out.detach().abs() if size is None else size), rec, self)
+                noise = self.noise(out) * (out.detach().abs() if size is None else size)
+                if (shared := rec.pop("shared", None)) is not None:
+                    value, terms, n = shared
+                    common = self._sum_size(value, terms, self._lane_growth(n))
+                    noise = noise + self.noise(common, self.shared_rng) * common  # one draw per channel, broadcast
+                out = _Output.apply(out, noise, rec, self)
             if self.keep_outputs:
                 rec["y"] = out.detach()
             return out
@@ -355,13 +377,24 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
         result.draws.append(run(rounding, origin))
         if k == 0:
             result.magnitudes = dict(rounding.magnitudes)
-    # the twin's own modules, no held decisions: `decide` computes the spec's piecewise maths, so a
-    # translation that is wrong there (a leaky ReLU for a ReLU) would be excused by its own error
-    result.float64 = run(Rounding(spec, twin64, seed, draws + 1, size=FLOAT64_ROUNDOFF), origin)
-
     def count(method, a: dict, b: dict) -> int:
         return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(twin64.model, n), a[n], b[n])
                    for n in a)
+
+    # the twin's own modules, no held decisions: `decide` computes the spec's piecewise maths, so a
+    # translation that is wrong there (a leaky ReLU for a ReLU) would be excused by its own error
+    seen64 = {name: (ref, torch.zeros_like(ref, dtype=torch.float32)) for name, ref in fixed.items()}
+    result.float64 = run(Rounding(spec, twin64, seed, draws + 1, size=FLOAT64_ROUNDOFF, deviations=seen64), origin)
+    # a decision at an exact tie (a value that equals its batch mean, through a batchnorm, meeting
+    # a ReLU) goes either way under float64 rounding, and so may the two float64 twins': one draw
+    # is a coin toss there, so a further run flips the twin's own decisions wherever the float64
+    # reference is within the deviation that draw produced
+    ties = {name: (ref, FLIP_RADIUS * seen.to(ref.dtype)) for name, (ref, seen) in seen64.items()}
+    del seen64
+    if count("near_decisions", fixed, {n: r for n, (_, r) in ties.items()}):
+        flipped = run(Rounding(spec, twin64, seed, draws + 2, size=FLOAT64_ROUNDOFF, own_flips=ties), origin)
+        result.float64 = {k: max(v, flipped.get(k, 0.0)) for k, v in result.float64.items()}
+    del ties
 
     flips = {name: (ref, FLIP_RADIUS * seen.to(ref.dtype)) for name, (ref, seen) in deviations.items()}
     del deviations

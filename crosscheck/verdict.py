@@ -99,16 +99,21 @@ def check_scale(a, b, tol: float, magnitude: float | None = None) -> tuple[float
     return (floor, "terms") if floor > own else (own, "tensor")
 
 
-def typical_ratio(value, value64, draws, origin) -> float:
-    """The lower median over elements of |value − value64|_j / s_j, where s_j is the largest
-    deviation |draw − origin|_j of the rounding-model draws at element j, at least u·|origin_j|
-    (its storage rounding); 0 where the element is exact. The lower median: with two elements
-    both must be off, with one it is that element's ratio."""
-    error = np.abs(np.asarray(value, np.float64) - np.asarray(value64, np.float64)).ravel()
+def element_sensitivity(draws, origin) -> np.ndarray:
+    """Per element, the largest deviation |draw − origin|_j of the rounding-model draws, at least
+    u·|origin_j| (its storage rounding); flattened."""
     origin = np.asarray(origin, np.float64)
     s = UNIT_ROUNDOFF * np.abs(origin).ravel()
     for d in draws:
         s = np.maximum(s, np.abs(np.asarray(d, np.float64) - origin).ravel())
+    return s
+
+
+def typical_ratio(value, value64, s) -> float:
+    """The lower median over elements of |value − value64|_j / s_j (s: `element_sensitivity`); 0
+    where the element is exact. The lower median: with two elements both must be off, with one it
+    is that element's ratio."""
+    error = np.abs(np.asarray(value, np.float64) - np.asarray(value64, np.float64)).ravel()
     ratio = np.divide(error, s, out=np.where(error > 0, np.inf, 0.0), where=s > 0)
     return float(np.quantile(ratio, 0.5, method="lower")) if ratio.size else 0.0
 

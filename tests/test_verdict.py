@@ -6,7 +6,7 @@ import pytest
 
 from crosscheck.compare import compare_spec
 from crosscheck.verdict import (DEFECT_FACTOR, EQUIVALENCE_TOL, FLOAT64_NOISE_FACTOR, POWER_FACTOR, TERMS_FLOOR,
-                                TYPICAL_DEFECT_FACTOR, UNIT_ROUNDOFF, judge, typical_ratio)
+                                TYPICAL_DEFECT_FACTOR, UNIT_ROUNDOFF, element_sensitivity, judge, typical_ratio)
 from spec import build_spec
 
 TOL = 1e-4
@@ -76,16 +76,17 @@ def test_a_defect_in_every_element_is_named_where_a_few_elements_hide_it_from_th
     offset = clean_tf + 1.2e-3 * np.sign(ref)
     torch = ref + rng.uniform(-1e-7, 1e-7, ref.shape)
     s = [float(np.abs(d - ref).max()) for d in draws]
-    assert typical_ratio(clean_tf, ref, draws, ref) < 3 and typical_ratio(offset, ref, draws, ref) > 1e3
+    per_element = element_sensitivity(draws, ref)
+    assert typical_ratio(clean_tf, ref, per_element) < 3 and typical_ratio(offset, ref, per_element) > 1e3
     without = judge("p", TOL, offset, torch, ref, ref, draws=s)
     assert without.verdict == "float32-limited"  # the max alone: 12x the sensitivity
-    typical = {"tf": typical_ratio(offset, ref, draws, ref), "torch": typical_ratio(torch, ref, draws, ref)}
+    typical = {"tf": typical_ratio(offset, ref, per_element), "torch": typical_ratio(torch, ref, per_element)}
     c = judge("p", TOL, offset, torch, ref, ref, draws=s, typical=typical)
     assert c.verdict == "float32-defect" and c.defect_in == ["tf"], c.note
     assert "typical element's float32 error is" in c.note and f"(> {TYPICAL_DEFECT_FACTOR:g}x)" in c.note
     # the clean runner with the same evidence: limited or better, never a defect
     clean = judge("p", TOL, clean_tf, torch, ref, ref, draws=s,
-                  typical={"tf": typical_ratio(clean_tf, ref, draws, ref), "torch": typical["torch"]})
+                  typical={"tf": typical_ratio(clean_tf, ref, per_element), "torch": typical["torch"]})
     assert clean.verdict in ("pass", "float32-limited"), clean.note
 
 
@@ -93,9 +94,9 @@ def test_the_typical_element_is_a_lower_median():
     """One element alone does not make a tensor's typical element (two of two must be off); an
     exact element counts 0, and an element the draws never moved counts at its storage rounding."""
     ref = np.array([1.0, 2.0])
-    assert typical_ratio(ref + [1e-3, 0.0], ref, [ref], ref) == 0.0
-    assert typical_ratio(ref + [1e-3, 1e-3], ref, [ref], ref) == pytest.approx(1e-3 / (2 * UNIT_ROUNDOFF))
-    assert typical_ratio(np.array([5.0]), np.array([5.0]), [np.array([5.0])], np.array([5.0])) == 0.0
+    assert typical_ratio(ref + [1e-3, 0.0], ref, element_sensitivity([ref], ref)) == 0.0
+    assert typical_ratio(ref + [1e-3, 1e-3], ref, element_sensitivity([ref], ref)) == pytest.approx(1e-3 / (2 * UNIT_ROUNDOFF))
+    assert typical_ratio(np.array([5.0]), np.array([5.0]), element_sensitivity([np.array([5.0])], np.array([5.0]))) == 0.0
 
 
 def test_a_sum_with_no_magnitude_of_its_own_is_judged_at_its_terms():

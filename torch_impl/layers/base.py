@@ -12,7 +12,8 @@ A `TorchLayer` says, for one spec node:
   (`crosscheck.sensitivity`), a function of (|inputs|, |parameters|) whose output is Σ|terms| of
   each output element and whose vector-Jacobian product with |cotangent| is Σ|terms| of each
   input cotangent and parameter gradient; `state_magnitudes` the same for state updated by a
-  forward (batchnorm's moving statistics).
+  forward (batchnorm's moving statistics); `shared_terms` the Σ|terms| of a quantity that every
+  output element of a channel shares (a training-mode batchnorm's batch mean).
 """
 from __future__ import annotations
 
@@ -67,6 +68,12 @@ class TorchLayer:
     def near_decisions(self, node, module, reference, radius) -> int:
         """How many of the reference's decisions are within `radius` of going the other way."""
         raise NotImplementedError(f"{node.type} is not piecewise")
+
+    def shared_terms(self, node, module, inputs):
+        """(|value|, Σ|terms|, n) of a sum of n terms that every output element of a channel
+        shares, as it moves the output (broadcastable to it), or None. Its rounding shifts those
+        elements alike, so it survives a later mean over them where independent rounding cancels."""
+        return None
 
     def state_magnitudes(self, node, module, inputs) -> dict:
         """Σ|terms| of each state parameter a training-mode forward updates (canonical name → array)."""

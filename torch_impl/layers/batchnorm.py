@@ -71,6 +71,19 @@ class BatchNorm(TorchLayer):
         x_hat = ((x - mean.view(shape)) / torch.sqrt(var.view(shape) + module.eps)).abs()
         return lambda xs_abs, p: p["weight"].view(shape) * x_hat + p["bias"].view(shape)
 
+    def shared_terms(self, node, module, inputs):
+        """A training-mode output is γ·(x − μ)/σ + β with μ the batch mean: μ's rounding (a sum of
+        n = batch·positions terms |x|) shifts a whole channel by γ/σ times it. The output's batch
+        mean is exactly β in exact arithmetic, not in float32 (a batch-constant input: ±u·|x|/σ)."""
+        if not module.training:
+            return None
+        x = inputs[0].detach()
+        dims, mean, var = self._statistics(module, x)
+        shape = [1, -1] + [1] * (x.dim() - 2)
+        scale = (module.weight.detach().abs() / torch.sqrt(var + module.eps)).view(shape)
+        n = x.numel() / x.shape[1]
+        return scale * mean.abs().view(shape), scale * x.abs().mean(dims).view(shape), n
+
     def state_magnitudes(self, node, module, inputs):
         """moving ← (1 − m)·moving + m·batch (torch's m): terms (1 − m)·|moving| and m·mean|x|."""
         if not module.training:
