@@ -7,9 +7,14 @@ dropout masks (`crosscheck.training`). The same N steps are also taken by both t
 (the proof: equal functions and equal optimiser maths agree to float64 rounding, ~1e-15 after 100
 Adam steps), and by the float64 torch twin under the float32 rounding model
 (`crosscheck.sensitivity.Rounding`, on every forward, backward, gradient and update of every
-step): training amplifies rounding (a ReLU or max-pool decision flipped by a 1e-7 difference
-changes every later step), and the draws measure by how much for this very run. The draws flip
-decisions as float32 runs do, so a runner's error is measured against the plain float64 run.
+step): training amplifies rounding, and the draws measure by how much for this very run. As in
+`crosscheck.sensitivity.analyse`, ReLU / max-pool decisions are luck of each run's rounding (one
+flipped near its threshold changes every later step: a draw that ran free moved cifar10_colab's
+conv1.kernel after 3 Adam steps by 3.3e-4 of scale, the others by 1e-6), so at every step the
+draws hold the float64 run's decisions, one more run flips each decision within the draws'
+deviation of its threshold (the decision sensitivity), and each runner is measured against the
+float64 run that took its own decisions at every step (each step's piecewise-layer inputs,
+recorded from its own training forward).
 
 Checks: `loss` — every step's loss relative to the float64 loss of that step, at TOL_TRAIN_LOSS;
 `param:<layer>.<param>` — each parameter after the last step at TOL_TRAIN_PARAM; a parameter is a
@@ -34,7 +39,7 @@ from spec.optimizers import resolve
 from . import frozen_trunk
 from .conformance_inputs import starting_weights
 from .datasets.batches import Batches
-from .sensitivity import DRAWS, FLOAT64_ROUNDOFF, UNIT_ROUNDOFF, Rounding
+from .sensitivity import DRAWS, FLIP_RADIUS, FLOAT64_ROUNDOFF, UNIT_ROUNDOFF, Rounding
 from .tolerance import FAIL, PASS, TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
 from .training import DeviceData, dropout_masks, flip_decisions, schedule
 from .twins import FRAMEWORKS, make_twin
@@ -76,12 +81,46 @@ class Run:
     finals: dict
     stopped: str | None = None
     travel: dict | None = None  # Σ|Δθ| per parameter over the run (float64 reference only)
+    decisions: list | None = None  # per step, each piecewise layer's input (`record`)
+
+
+class _Decisions:
+    """Each step's input of every piecewise layer (ReLU, max pooling) of one twin, in the torch
+    module's layout and the run's own precision: a torch twin's from forward pre-hooks on the
+    modules in the very step, a TF twin's from the layer outputs of the same training-mode forward
+    (`TFTwin.training_intermediates`), laid out by `reference` (a torch twin of the spec)."""
+
+    def __init__(self, spec: Spec, twin, reference):
+        self.spec, self.twin, self.reference = spec, twin, reference
+        self.nodes = [n for n in spec.nodes if n.layer_type.piecewise]
+        self.taken, self.handles = {}, []
+        if twin.framework == "torch":
+            for n in self.nodes:
+                self.handles.append(getattr(twin.model, n.name).register_forward_pre_hook(
+                    lambda _m, inputs, name=n.name: self.taken.__setitem__(name, inputs[0].detach().clone())))
+
+    def before(self, x, masks) -> None:
+        if self.twin.framework != "tf":
+            return
+        from .sensitivity import decision_inputs
+
+        names = {n.inputs[0] for n in self.nodes} - {self.spec.input_name}
+        outs = self.twin.training_intermediates(x, masks, names) if names else {}
+        self.taken = decision_inputs(self.spec, self.reference, {f"layer:{k}": v for k, v in outs.items()}, np.asarray(x))
+
+    def after(self) -> dict:
+        taken, self.taken = self.taken, {}
+        return taken
+
+    def close(self) -> None:
+        for h in self.handles:
+            h.remove()
 
 
 def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: int, optimizer: dict,
              frameworks=FRAMEWORKS, float64: bool = False, rounding_draw: int | None = None,
              rounding_size: float = UNIT_ROUNDOFF, wrap=None, weights: dict | None = None,
-             twins: dict | None = None) -> dict[str, Run]:
+             twins: dict | None = None, record=(), hold: list | None = None, seen: list | None = None) -> dict[str, Run]:
     """Train the twins of `frameworks` `steps` steps from `weights` (default
     `starting_weights(spec, seed)`) on the same batches and dropout masks, together (one step of each in turn). `rounding_draw`: the (torch,
     float64) twin runs under that draw of the rounding model, at unit roundoff `rounding_size`.
@@ -89,7 +128,11 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
     twins train with their emitted optimiser and step: an `optimizer` other than the spec's trains
     the spec with that section instead. `data` may be a dict framework → data (each twin's own
     inputs, e.g. its frozen trunk's outputs); `twins` (framework → twin, already wrapped and in
-    the run's precision) are used instead of building new ones."""
+    the run's precision) are used instead of building new ones. `record`: the frameworks whose
+    decisions (each step's piecewise-layer inputs) the runs keep (`Run.decisions`). Under the
+    rounding model, `hold` (per step, layer → (reference input, radius or None)) sets each step's
+    decisions (`Rounding.decisions`) and `seen` (per step, layer → (reference, running max
+    deviation)) records how far the step's inputs strayed from the reference."""
     spec = with_optimizer(spec, optimizer)
     weights = weights if weights is not None else starting_weights(spec, seed)[0]
     given, twins, devs, roundings = twins or {}, {}, {}, {}
@@ -106,14 +149,24 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
             roundings[fw] = train_rounding(spec, twins[fw], seed, rounding_draw, rounding_size)
     travel = {k: np.zeros(np.shape(v)) for k, v in weights.items()} if float64 else None
     batches = Batches(len(devs[frameworks[0]].y), batch_size, seed)
-    runs = {fw: Run([], {}) for fw in frameworks}
+    runs = {fw: Run([], {}, decisions=[] if fw in record else None) for fw in frameworks}
+    reference = twins.get("torch") or (make_twin(spec, "torch", device) if "tf" in record else None)
+    recorders = {fw: _Decisions(spec, twins[fw], reference) for fw in frameworks if fw in record}
     try:
         for step in range(steps):
             idx = batches.indices(step)
             masks, flip = dropout_masks(spec, seed, step, len(idx)), flip_decisions(spec, seed, step, len(idx))
             for fw in frameworks:
                 before = twins[fw].get_weights() if travel is not None and fw == frameworks[-1] else None
-                loss = twins[fw].train_step(*devs[fw].batch(idx, flip), masks)
+                x, y = devs[fw].batch(idx, flip)
+                if fw in roundings:
+                    roundings[fw].decisions = hold[step] if hold is not None and step < len(hold) else {}
+                    roundings[fw].deviations = seen[step] if seen is not None and step < len(seen) else {}
+                if fw in recorders:
+                    recorders[fw].before(x, masks)
+                loss = twins[fw].train_step(x, y, masks)
+                if fw in recorders:
+                    runs[fw].decisions.append(recorders[fw].after())
                 runs[fw].losses.append(roundings[fw].scalar(loss) if fw in roundings else loss)
                 if before is not None:
                     after = twins[fw].get_weights()
@@ -128,6 +181,8 @@ def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: i
     finally:
         for r in roundings.values():
             r.__exit__()
+        for r in recorders.values():
+            r.close()
     for fw in frameworks:
         runs[fw].finals = twins[fw].get_weights()
     if travel is not None:
@@ -263,24 +318,28 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
     the checks: `frozen` (of `frozen_in`), `loss`, `param:*`."""
     run = dict(spec=spec, **base, wrap=wrap, weights=weights)
     trainable = {f"{n.name}.{p}" for n in spec.nodes for p in n.trainable_params()}
-    f32 = lockstep(**run, data=sets["float32"])
+    piecewise = [n for n in spec.nodes if n.layer_type.piecewise]
+    f32 = lockstep(**run, data=sets["float32"], record=FRAMEWORKS if piecewise else ())
     result.moved = {fw: {k: distance(v, weights[k]) for k, v in f32[fw].finals.items() if k in trainable}
                     for fw in FRAMEWORKS}
     result.stopped = f32["tf"].stopped
     if result.stopped:
         result.checks.append(unavailable("loss", TOL_TRAIN_LOSS, result.stopped))
         return
-    model = []
+    model, flips, own = [], None, {}
     try:
-        f64 = lockstep(**run, data=sets["float64"], float64=True)
+        f64 = lockstep(**run, data=sets["float64"], float64=True, record=("torch",) if piecewise else ())
     except Exception as e:  # a twin that cannot train in float64: judged on float32 agreement alone
         f64, why = None, f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     if f64 is not None:  # the rounding model is the harness's own: its errors propagate
-        model = [lockstep(**run, data=sets["draws"][k], frameworks=("torch",), float64=True, rounding_draw=k)["torch"]
+        one = dict(run, frameworks=("torch",), float64=True)
+        held, seen = _held(f64["torch"].decisions)
+        model = [lockstep(**one, data=sets["draws"][k], rounding_draw=k, hold=held, seen=seen)["torch"]
                  for k in range(draws)]
-        model64 = lockstep(**run, data=sets["noise"], frameworks=("torch",), float64=True, rounding_draw=draws,
-                           rounding_size=FLOAT64_ROUNDOFF)["torch"]
-    if f64 is not None and any(r.stopped for r in (*f64.values(), *model, model64)):
+        model64 = lockstep(**one, data=sets["noise"], rounding_draw=draws, rounding_size=FLOAT64_ROUNDOFF)["torch"]
+        if piecewise:
+            flips, own = _decision_runs(spec, one, sets, f64, f32, seen, draws, base["device"])
+    if f64 is not None and any(r.stopped for r in (*f64.values(), *model, model64, *own.values(), flips) if r):
         f64, model, why = None, [], "no float64 reference: a float64 run stopped"
     if frozen_in is not None:
         frozen = frozen_check(frozen_in, weights, {f"{fw} float32": f32[fw] for fw in FRAMEWORKS}
@@ -300,9 +359,13 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
     def rel(r: Run) -> np.ndarray:
         return np.asarray(r.losses, np.float64) / ref
 
+    # each runner against the float64 run that took its own decisions (`_decision_runs`)
+    own = own or {fw: f64[fw] for fw in FRAMEWORKS}
     origin = rel(f64["torch"])
     result.checks.append(judge("loss", TOL_TRAIN_LOSS, rel(f32["tf"]), rel(f32["torch"]), rel(f64["tf"]), origin,
-                               [distance(rel(r), origin) for r in model], scale=1.0,
+                               [distance(rel(r), origin) for r in model],
+                               flips=distance(rel(flips), origin) if flips else None,
+                               errors={fw: distance(rel(f32[fw]), rel(own[fw])) for fw in FRAMEWORKS}, scale=1.0,
                                float64_noise=distance(rel(model64), origin)))
     for k in f32["torch"].finals:
         origin = f64["torch"].finals[k]
@@ -310,7 +373,47 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
         s_k = element_sensitivity(draws_k, origin)
         result.checks.append(judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k],
                                    f64["tf"].finals[k], origin, [distance(d, origin) for d in draws_k],
+                                   flips=distance(flips.finals[k], origin) if flips else None,
+                                   errors={fw: distance(f32[fw].finals[k], own[fw].finals[k]) for fw in FRAMEWORKS},
                                    magnitude=float(np.max(f64["torch"].travel[k], initial=0.0)),
                                    float64_noise=distance(model64.finals[k], origin),
-                                   typical={fw: typical_ratio(f32[fw].finals[k], f64[fw].finals[k], s_k)
+                                   typical={fw: typical_ratio(f32[fw].finals[k], own[fw].finals[k], s_k)
                                             for fw in FRAMEWORKS}))
+
+
+def _held(decisions: list | None):
+    """Per step, the float64 run's decisions held (`Rounding.decisions`) and a running record of
+    how far each draw's inputs strayed from them (`Rounding.deviations`); (None, None) without."""
+    if not decisions:
+        return None, None
+    return ([{n: (ref, None) for n, ref in step.items()} for step in decisions],
+            [{n: (ref, torch.zeros_like(ref, dtype=torch.float32)) for n, ref in step.items()} for step in decisions])
+
+
+def _decision_runs(spec: Spec, one: dict, sets: dict, f64: dict, f32: dict, seen: list, draws: int, device: str):
+    """As `crosscheck.sensitivity.analyse` does for one forward, for every step: (the float64 torch
+    run that flips each decision within the draws' deviation of its threshold, or None where none
+    is; framework → the float64 torch run that takes that float32 runner's own decisions at every
+    step, the plain float64 run where they are all the float64 run's)."""
+    from torch_impl.layers import registry
+
+    reference = make_twin(spec, "torch", device)
+
+    def count(method, a: dict, b: dict) -> int:
+        return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(reference.model, n), a[n], b[n])
+                   for n in a)
+
+    reach = [{n: (ref, FLIP_RADIUS * s.to(ref.dtype)) for n, (ref, s) in step.items()} for step in seen]
+    flips = None
+    if any(count("near_decisions", {n: r for n, (r, _) in step.items()}, {n: d for n, (_, d) in step.items()})
+           for step in reach):
+        flips = lockstep(**one, data=sets["draws"][0], rounding_draw=draws + 1, hold=reach)["torch"]
+    origin, own = f64["torch"].decisions, {}
+    for fw in FRAMEWORKS:
+        mine = f32[fw].decisions
+        if len(mine) == len(origin) and all(count("decision_differences", a, b) == 0 for a, b in zip(mine, origin)):
+            own[fw] = f64["torch"]
+            continue
+        own[fw] = lockstep(**one, data=sets["float64"], rounding_draw=draws + 2, rounding_size=0.0,
+                           hold=[{n: (ref, None) for n, ref in step.items()} for step in mine])["torch"]
+    return flips, own

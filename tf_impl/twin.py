@@ -165,6 +165,19 @@ class TFTwin:
             outs = [outs]
         return {n: np.asarray(o) for n, o in zip(names, outs)}
 
+    def training_intermediates(self, x, masks: dict | None, names) -> dict[str, np.ndarray]:
+        """The outputs of the layers `names` (logical layout) in the training-mode forward that
+        `train_step(x, ·, masks)` takes next; the moving statistics it updates are put back."""
+        with self._running():
+            for name, mask in (masks or {}).items():
+                self._masks[name].assign(np.asarray(mask, self.dtype.as_numpy_dtype))
+        saved = self.get_weights() if any(n.layer_type.non_trainable_params for n in self.spec.nodes) else None
+        try:
+            return self.intermediates(x, training=True, names=names)
+        finally:
+            if saved is not None:
+                self.set_weights(saved)
+
     # -- training ------------------------------------------------------------------------
     def to_device(self, a: np.ndarray):
         """An array as a tensor on the twin's device (the whole data set is moved once)."""
