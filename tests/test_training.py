@@ -177,6 +177,19 @@ def test_training_conformance(small, spec_id, steps, optimizer):
     assert all(c.float64_scaled < 1e-12 for c in r.checks)
 
 
+def test_lockstep_lets_its_draws_run_free_and_says_so_past_the_budget(small, monkeypatch):
+    """Held decisions cost 28 bytes per piecewise-layer input element and step
+    (`lockstep._decision_bytes`); past `HOLD_BUDGET_BYTES` the draws run free, and every check
+    says so with the size."""
+    spec = load_spec("init_study_relu_he")
+    pw = [n for n in spec.nodes if n.layer_type.piecewise]
+    assert lockstep._decision_bytes(pw, 10, 3) == 28 * 10 * 3 * sum(int(np.prod(n.in_shapes[0])) for n in pw)
+    monkeypatch.setattr(lockstep, "HOLD_BUDGET_BYTES", 0)
+    r = lockstep.train_conformance(spec, small, 3, device="cpu", batch_size=10)
+    assert not r.failed and r.checks, [(c.name, c.note) for c in r.checks]
+    assert all("decisions not held: they would take" in c.note for c in r.checks), [c.note for c in r.checks]
+
+
 @pytest.mark.parametrize("optimizer", [{"type": "sgd", "learning_rate": 0.01}, None])  # None: the spec's Adam
 def test_float64_lockstep_twins_agree(small, optimizer):
     """The rounding-floor reference of training: both twins trained in float64 agree to float64
