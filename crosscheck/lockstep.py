@@ -415,13 +415,12 @@ def _decision_runs(spec: Spec, one: dict, sets: dict, f64: dict, f32: dict, seen
     run that flips each decision within the draws' deviation of its threshold, or None where none
     is; framework → the float64 torch run that takes that float32 runner's own decisions at every
     step, the plain float64 run where they are all the float64 run's)."""
-    from torch_impl.layers import registry
+    from .sensitivity import count_decisions
 
     reference = make_twin(spec, "torch", device)
 
     def count(method, a: dict, b: dict) -> int:
-        return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(reference.model, n), a[n], b[n])
-                   for n in a)
+        return count_decisions(spec, reference.model, method, a, b)
 
     reach = [{n: (ref, FLIP_RADIUS * s.to(ref.dtype)) for n, (ref, s) in step.items()} for step in seen]
     flips = None

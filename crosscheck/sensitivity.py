@@ -280,6 +280,12 @@ class Rounding:
         return hook
 
 
+def count_decisions(spec: Spec, model, method: str, a: dict, b: dict) -> int:
+    """Sum over the piecewise layers of `a` of `TorchLayer.<method>` (`decision_differences`,
+    `near_decisions`) of a[layer] and b[layer], with `model`'s modules."""
+    return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(model, n), a[n], b[n]) for n in a)
+
+
 def decision_inputs(spec: Spec, twin, layer_outputs: dict, x) -> dict:
     """The input every piecewise layer's module sees, from one run's `layer:<name>` outputs
     (logical layout) and the model input: internal layout, after the layer's pre-modules (SAME
@@ -378,8 +384,7 @@ def analyse(spec: Spec, twin64, weights, x, labels, origin: dict, runs32: dict, 
         if k == 0:
             result.magnitudes = dict(rounding.magnitudes)
     def count(method, a: dict, b: dict) -> int:
-        return sum(getattr(registry()[spec.node(n).type], method)(spec.node(n), getattr(twin64.model, n), a[n], b[n])
-                   for n in a)
+        return count_decisions(spec, twin64.model, method, a, b)
 
     # the twin's own modules, no held decisions: `decide` computes the spec's piecewise maths, so a
     # translation that is wrong there (a leaky ReLU for a ReLU) would be excused by its own error
