@@ -14,7 +14,8 @@ conv1.kernel after 3 Adam steps by 3.3e-4 of scale, the others by 1e-6), so at e
 draws hold the float64 run's decisions, one more run flips each decision within the draws'
 deviation of its threshold (the decision sensitivity), and each runner is measured against the
 float64 run that took its own decisions at every step (each step's piecewise-layer inputs,
-recorded from its own training forward).
+recorded from its own training forward). Those runs train in lockstep with the run whose
+decisions they take (`_float32_runs`, `_float64_runs`), so decisions live for one step.
 
 Checks: `loss` — every step's loss relative to the float64 loss of that step, at TOL_TRAIN_LOSS;
 `param:<layer>.<param>` — each parameter after the last step at TOL_TRAIN_PARAM; a parameter is a
@@ -35,6 +36,7 @@ import torch
 
 from spec import Spec, build_spec
 from spec.optimizers import resolve
+from torch_impl.layers import registry
 
 from . import frozen_trunk
 from .conformance_inputs import starting_weights
@@ -81,7 +83,6 @@ class Run:
     finals: dict
     stopped: str | None = None
     travel: dict | None = None  # Σ|Δθ| per parameter over the run (float64 reference only)
-    decisions: list | None = None  # per step, each piecewise layer's input (`record`)
 
 
 class _Decisions:
@@ -108,86 +109,152 @@ class _Decisions:
         outs = self.twin.training_intermediates(x, masks, names) if names else {}
         self.taken = decision_inputs(self.spec, self.reference, {f"layer:{k}": v for k, v in outs.items()}, np.asarray(x))
 
-    def after(self) -> dict:
-        taken, self.taken = self.taken, {}
-        return taken
+    def close(self) -> None:
+        for h in self.handles:
+            h.remove()
+
+
+class _Follow:
+    """Forward hooks that make every piecewise layer of a (float64 torch) twin take the decisions
+    of another run's inputs to it (`TorchLayer.decide`), set before each step: the exact value of
+    that run's own decisions. Nothing else is changed."""
+
+    def __init__(self, spec: Spec, twin):
+        self.decisions, self.handles = {}, []
+        for n in spec.nodes:
+            if n.layer_type.piecewise:
+                self.handles.append(getattr(twin.model, n.name).register_forward_hook(self._hook(n)))
+
+    def _hook(self, node):
+        layer = registry()[node.type]
+        return lambda module, inputs, out: layer.decide(node, module, inputs, self.decisions[node.name], None)
 
     def close(self) -> None:
         for h in self.handles:
             h.remove()
 
 
-def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: int, optimizer: dict,
-             frameworks=FRAMEWORKS, float64: bool = False, rounding_draw: int | None = None,
-             rounding_size: float = UNIT_ROUNDOFF, wrap=None, weights: dict | None = None,
-             twins: dict | None = None, record=(), hold: list | None = None, seen: list | None = None) -> dict[str, Run]:
-    """Train the twins of `frameworks` `steps` steps from `weights` (default
-    `starting_weights(spec, seed)`) on the same batches and dropout masks, together (one step of each in turn). `rounding_draw`: the (torch,
-    float64) twin runs under that draw of the rounding model, at unit roundoff `rounding_size`.
-    `wrap(twin) -> twin` is applied to every twin built (e.g. `crosscheck.defects.inject`). The
-    twins train with their emitted optimiser and step: an `optimizer` other than the spec's trains
-    the spec with that section instead. `data` may be a dict framework → data (each twin's own
-    inputs, e.g. its frozen trunk's outputs); `twins` (framework → twin, already wrapped and in
-    the run's precision) are used instead of building new ones. `record`: the frameworks whose
-    decisions (each step's piecewise-layer inputs) the runs keep (`Run.decisions`). Under the
-    rounding model, `hold` (per step, layer → (reference input, radius or None)) sets each step's
-    decisions (`Rounding.decisions`) and `seen` (per step, layer → (reference, running max
-    deviation)) records how far the step's inputs strayed from the reference."""
-    spec = with_optimizer(spec, optimizer)
-    weights = weights if weights is not None else starting_weights(spec, seed)[0]
-    given, twins, devs, roundings = twins or {}, {}, {}, {}
-    for fw in frameworks:
-        twins[fw] = given.get(fw) or make_twin(spec, fw, device)
-        if wrap is not None and fw not in given:
-            twins[fw] = wrap(twins[fw])
-        twins[fw].set_weights(weights)
-        if float64 and fw not in given:
-            twins[fw].to_float64()
-        twins[fw].start_training(neutral_dropout=True)
-        devs[fw] = DeviceData(twins[fw], spec, data[fw] if isinstance(data, dict) else data)
-        if rounding_draw is not None:
-            roundings[fw] = train_rounding(spec, twins[fw], seed, rounding_draw, rounding_size)
-    travel = {k: np.zeros(np.shape(v)) for k, v in weights.items()} if float64 else None
-    batches = Batches(len(devs[frameworks[0]].y), batch_size, seed)
-    runs = {fw: Run([], {}, decisions=[] if fw in record else None) for fw in frameworks}
-    reference = twins.get("torch") or (make_twin(spec, "torch", device) if "tf" in record else None)
-    recorders = {fw: _Decisions(spec, twins[fw], reference) for fw in frameworks if fw in record}
+class _Runner:
+    """One training run of a lockstep group: its twin (in the run's precision, training mode) and
+    data on the twin's device; optionally the rounding model (`train_rounding`), a recorder of the
+    step's decisions (`taken`), and `prepare(step)`, called before each step (held decisions)."""
+
+    def __init__(self, label: str, twin, data: DeviceData, rounding: Rounding | None = None, start: dict | None = None):
+        self.label, self.twin, self.data, self.rounding = label, twin, data, rounding
+        self.run = Run([], {})
+        self.recorder: _Decisions | None = None
+        self.follow: _Follow | None = None
+        self.prepare = None
+        self.taken: dict = {}
+        self.start = start  # the starting weights, where the run keeps its travel
+        self.travel = {k: np.zeros(np.shape(v)) for k, v in start.items()} if start is not None else None
+
+    def step(self, step: int, idx, flip, masks) -> None:
+        x, y = self.data.batch(idx, flip)
+        if self.prepare is not None:
+            self.prepare(step)
+        if self.recorder is not None:
+            self.recorder.before(x, masks)
+        before = self.twin.get_weights() if self.travel is not None else None
+        loss = self.twin.train_step(x, y, masks)
+        if self.recorder is not None:
+            self.taken, self.recorder.taken = self.recorder.taken, {}  # this step's only
+        self.run.losses.append(self.rounding.scalar(loss) if self.rounding is not None else loss)
+        if before is not None:
+            after = self.twin.get_weights()
+            for k in self.travel:
+                self.travel[k] += np.abs(after[k].astype(np.float64) - before[k])
+
+    def close(self) -> None:
+        for part in (self.rounding, self.recorder, self.follow):
+            if isinstance(part, Rounding):
+                part.__exit__()
+            elif part is not None:
+                part.close()
+        self.taken = {}
+
+    def finish(self) -> Run:
+        self.run.finals = self.twin.get_weights()
+        if self.travel is not None:
+            self.run.travel = {k: np.abs(self.start[k].astype(np.float64)) + v for k, v in self.travel.items()}
+        return self.run
+
+
+def _runner(spec: Spec, fw: str, data, weights: dict, device: str, seed: int, *, label: str | None = None,
+            float64: bool = False, wrap=None, twin=None, draw: int | None = None, size: float = UNIT_ROUNDOFF,
+            travel: bool = False, moved: dict | None = None) -> _Runner:
+    """A `_Runner` of framework `fw` from `weights` on `data` (or `data[fw]`): a new twin (`wrap`ped,
+    in float64 if asked) unless `twin` is given; under rounding-model draw `draw` at unit roundoff
+    `size` if given. `moved`: data sets already on a device, shared by the runs of a group (seven
+    float64 copies of MNIST would be 2.6 GB)."""
+    if twin is None:
+        twin = make_twin(spec, fw, device)
+        twin = wrap(twin) if wrap is not None else twin
+        twin.set_weights(weights)
+        if float64:
+            twin.to_float64()
+    else:
+        twin.set_weights(weights)
+    twin.start_training(neutral_dropout=True)
+    data = data[fw] if isinstance(data, dict) else data
+    key = (id(data), fw, str(twin.dtype), str(twin.device))
+    on_device = moved.get(key) if moved is not None else None
+    if on_device is None:
+        on_device = DeviceData(twin, spec, data)
+        if moved is not None:
+            moved[key] = on_device
+    rounding = train_rounding(spec, twin, seed, draw, size) if draw is not None else None
+    return _Runner(label or fw, twin, on_device, rounding, weights if travel else None)
+
+
+def _train_together(spec: Spec, runners: list[_Runner], steps: int, seed: int, batch_size: int) -> None:
+    """`steps` steps of every runner on the same batches and dropout masks, one step of each in
+    turn (so a runner can hold decisions another recorded in the same step); all stop at the first
+    non-finite loss of any."""
+    batches = Batches(len(runners[0].data.y), batch_size, seed)
     try:
         for step in range(steps):
             idx = batches.indices(step)
             masks, flip = dropout_masks(spec, seed, step, len(idx)), flip_decisions(spec, seed, step, len(idx))
-            for fw in frameworks:
-                before = twins[fw].get_weights() if travel is not None and fw == frameworks[-1] else None
-                x, y = devs[fw].batch(idx, flip)
-                if fw in roundings:
-                    roundings[fw].decisions = hold[step] if hold is not None and step < len(hold) else {}
-                    roundings[fw].deviations = seen[step] if seen is not None and step < len(seen) else {}
-                if fw in recorders:
-                    recorders[fw].before(x, masks)
-                loss = twins[fw].train_step(x, y, masks)
-                if fw in recorders:
-                    runs[fw].decisions.append(recorders[fw].after())
-                runs[fw].losses.append(roundings[fw].scalar(loss) if fw in roundings else loss)
-                if before is not None:
-                    after = twins[fw].get_weights()
-                    for k in travel:
-                        travel[k] += np.abs(after[k].astype(np.float64) - before[k])
-            bad = [fw for fw in frameworks if not math.isfinite(runs[fw].losses[-1])]
-            if bad:
-                why = f"non-finite loss at step {step}: " + ", ".join(f"{fw} {runs[fw].losses[-1]}" for fw in frameworks)
-                for fw in frameworks:
-                    runs[fw].stopped = why
+            for r in runners:
+                try:
+                    r.step(step, idx, flip, masks)
+                except Exception as e:
+                    e.runner = r.label  # which run failed (`_judge_runs` forgives only a float64 twin)
+                    raise
+            if not all(math.isfinite(r.run.losses[-1]) for r in runners):
+                why = f"non-finite loss at step {step}: " + ", ".join(f"{r.label} {r.run.losses[-1]}" for r in runners)
+                for r in runners:
+                    r.run.stopped = why
                 break
     finally:
-        for r in roundings.values():
-            r.__exit__()
-        for r in recorders.values():
+        for r in runners:
             r.close()
-    for fw in frameworks:
-        runs[fw].finals = twins[fw].get_weights()
-    if travel is not None:
-        runs[frameworks[-1]].travel = {k: np.abs(weights[k].astype(np.float64)) + v for k, v in travel.items()}
-    return runs
+    for r in runners:
+        r.finish()
+
+
+def lockstep(spec: Spec, data, steps: int, seed: int, device: str, batch_size: int, optimizer: dict,
+             frameworks=FRAMEWORKS, float64: bool = False, rounding_draw: int | None = None,
+             rounding_size: float = UNIT_ROUNDOFF, wrap=None, weights: dict | None = None,
+             twins: dict | None = None) -> dict[str, Run]:
+    """Train the twins of `frameworks` `steps` steps from `weights` (default
+    `starting_weights(spec, seed)`) on the same batches and dropout masks, together (one step of
+    each in turn). `rounding_draw`: the (torch, float64) twin runs under that draw of the rounding
+    model, at unit roundoff `rounding_size`. `wrap(twin) -> twin` is applied to every twin built
+    (e.g. `crosscheck.defects.inject`). The twins train with their emitted optimiser and step: an
+    `optimizer` other than the spec's trains the spec with that section instead. `data` may be a
+    dict framework → data (each twin's own inputs, e.g. its frozen trunk's outputs); `twins`
+    (framework → twin, already wrapped and in the run's precision) are used instead of building
+    new ones. The float64 reference (`float64`, the last framework) keeps its travel, Σ|Δθ|."""
+    spec = with_optimizer(spec, optimizer)
+    weights = weights if weights is not None else starting_weights(spec, seed)[0]
+    runners = {fw: _runner(spec, fw, data, weights, device, seed, float64=float64, wrap=wrap,
+                           twin=(twins or {}).get(fw), draw=rounding_draw, size=rounding_size,
+                           travel=float64 and fw == frameworks[-1])
+               for fw in frameworks}
+    _train_together(spec, list(runners.values()), steps, seed, batch_size)
+    return {fw: r.run for fw, r in runners.items()}
 
 
 def with_optimizer(spec: Spec, optimizer: dict) -> Spec:
@@ -312,45 +379,108 @@ def trunk_check(head: Spec, start: dict, sets: dict, full: dict[str, Run], base:
                  note=f"full training step vs head on trunk outputs, step 1 of each twin: {note}")
 
 
+def _float32_runs(spec: Spec, weights: dict, sets: dict, base: dict, wrap, piecewise: bool):
+    """The float32 twins in lockstep, and (with piecewise layers) beside each a float64 torch run
+    that takes that twin's own decisions at every step (`_Follow`), both as Runs by framework; the
+    plain float64 runs stand in for the latter without piecewise layers (None here)."""
+    run = dict(weights=weights, device=base["device"], seed=base["seed"], wrap=wrap, moved={})
+    runners = {fw: _runner(spec, fw, sets["float32"], **run) for fw in FRAMEWORKS}
+    own = {}
+    if piecewise:
+        for fw in FRAMEWORKS:
+            runners[fw].recorder = _Decisions(spec, runners[fw].twin, runners["torch"].twin)
+        for fw in FRAMEWORKS:
+            own[fw] = _runner(spec, "torch", sets["float64"], **run, float64=True, label=f"float64 with {fw}'s decisions")
+            own[fw].follow = _Follow(spec, own[fw].twin)
+            own[fw].prepare = lambda _step, f=own[fw].follow, source=runners[fw]: setattr(f, "decisions", source.taken)
+    _train_together(spec, [*runners.values(), *own.values()], base["steps"], base["seed"], base["batch_size"])
+    return {fw: r.run for fw, r in runners.items()}, ({fw: r.run for fw, r in own.items()} or None)
+
+
+class _HeldStep:
+    """The float64 reference's decisions at the current step, held by the rounding draws
+    (`Rounding.decisions`), and how far the draws' inputs strayed from them (the max over the draws,
+    `Rounding.deviations`), which sets the flips run's radius; one step at a time."""
+
+    def __init__(self, spec: Spec, reference: _Runner):
+        self.spec, self.reference = spec, reference
+        self.step, self.seen, self.near = None, {}, False
+
+    def _current(self, step: int) -> dict:
+        if self.step != step:
+            self.step = step
+            self.seen = {n: (ref, torch.zeros_like(ref, dtype=torch.float32)) for n, ref in self.reference.taken.items()}
+        return self.seen
+
+    def hold(self, rounding: Rounding, step: int) -> None:
+        seen = self._current(step)
+        rounding.decisions, rounding.deviations = {n: (ref, None) for n, (ref, _) in seen.items()}, seen
+
+    def flip(self, rounding: Rounding, step: int) -> None:
+        """Every decision within FLIP_RADIUS times the draws' deviation of its threshold the other way."""
+        from .sensitivity import count_decisions
+
+        reach = {n: (ref, FLIP_RADIUS * s.to(ref.dtype)) for n, (ref, s) in self._current(step).items()}
+        self.near = self.near or count_decisions(self.spec, self.reference.twin.model, "near_decisions",
+                                                 {n: r for n, (r, _) in reach.items()},
+                                                 {n: d for n, (_, d) in reach.items()}) > 0
+        rounding.decisions, rounding.deviations = reach, {}
+
+
+def _float64_runs(spec: Spec, weights: dict, sets: dict, base: dict, draws: int, wrap, piecewise: bool):
+    """Both twins in float64, the rounding-model draws, the float64-roundoff run, and (with
+    piecewise layers) the flips run, in lockstep: (framework → Run, [draw Runs], the float64-roundoff
+    Run, the flips Run or None where no decision was within reach)."""
+    run = dict(weights=weights, device=base["device"], seed=base["seed"], wrap=wrap, float64=True, moved={})
+    twins = {}
+    for fw in FRAMEWORKS:
+        try:
+            twins[fw] = _runner(spec, fw, sets["float64"], **run, label=f"{fw} float64", travel=fw == "torch")
+        except Exception as e:
+            e.runner = f"{fw} float64"
+            raise
+    noise = _runner(spec, "torch", sets["noise"], **run, draw=draws, size=FLOAT64_ROUNDOFF, label="float64-roundoff draw")
+    model = [_runner(spec, "torch", sets["draws"][k], **run, draw=k, label=f"draw {k}") for k in range(draws)]
+    flips, held = None, None
+    if piecewise:
+        twins["torch"].recorder = _Decisions(spec, twins["torch"].twin, twins["torch"].twin)
+        held = _HeldStep(spec, twins["torch"])
+        for r in model:
+            r.prepare = lambda step, rounding=r.rounding: held.hold(rounding, step)
+        flips = _runner(spec, "torch", sets["draws"][0], **run, draw=draws + 1, label="flips draw")
+        flips.prepare = lambda step: held.flip(flips.rounding, step)
+    _train_together(spec, [*twins.values(), noise, *model, *([flips] if flips else [])],
+                    base["steps"], base["seed"], base["batch_size"])
+    return ({fw: r.run for fw, r in twins.items()}, [r.run for r in model], noise.run,
+            flips.run if held is not None and held.near else None)
+
+
 def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict, base: dict, draws: int, wrap,
                 frozen_in: Spec | None) -> None:
     """Run float32, float64 and the rounding-model draws of `spec` from `weights` on `sets` and append
-    the checks: `frozen` (of `frozen_in`), `loss`, `param:*`."""
-    run = dict(spec=spec, **base, wrap=wrap, weights=weights)
+    the checks: `frozen` (of `frozen_in`), `loss`, `param:*`. Decisions are held one step at a time:
+    each group of runs trains in lockstep, and a run holds decisions another took in the same step."""
     trainable = {f"{n.name}.{p}" for n in spec.nodes for p in n.trainable_params()}
-    piecewise = [n for n in spec.nodes if n.layer_type.piecewise]
-    held_bytes = _decision_bytes(piecewise, base["batch_size"], base["steps"])
-    free = ""
-    if held_bytes > HOLD_BUDGET_BYTES:  # the draws run free, as before decisions were held: said in every check
-        piecewise, free = [], (f"decisions not held: they would take {held_bytes / 2**30:.1f} GiB "
-                               f"(> {HOLD_BUDGET_BYTES / 2**30:.0f} GiB; fewer steps or a smaller batch hold them)")
-    f32 = lockstep(**run, data=sets["float32"], record=FRAMEWORKS if piecewise else ())
+    piecewise = any(n.layer_type.piecewise for n in spec.nodes)
+    f32, own = _float32_runs(spec, weights, sets, base, wrap, piecewise)
     result.moved = {fw: {k: distance(v, weights[k]) for k, v in f32[fw].finals.items() if k in trainable}
                     for fw in FRAMEWORKS}
     result.stopped = f32["tf"].stopped
     if result.stopped:
         result.checks.append(unavailable("loss", TOL_TRAIN_LOSS, result.stopped))
         return
-    model, flips, own = [], None, {}
     try:
-        f64 = lockstep(**run, data=sets["float64"], float64=True, record=("torch",) if piecewise else ())
+        f64, model, model64, flips = _float64_runs(spec, weights, sets, base, draws, wrap, piecewise)
+        why = "no float64 reference: a float64 run stopped" if f64["torch"].stopped else None
     except Exception as e:  # a twin that cannot train in float64: judged on float32 agreement alone
-        f64, why = None, f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-    if f64 is not None:  # the rounding model is the harness's own: its errors propagate
-        one = dict(run, frameworks=("torch",), float64=True)
-        held, seen = _held(f64["torch"].decisions)
-        model = [lockstep(**one, data=sets["draws"][k], rounding_draw=k, hold=held, seen=seen)["torch"]
-                 for k in range(draws)]
-        model64 = lockstep(**one, data=sets["noise"], rounding_draw=draws, rounding_size=FLOAT64_ROUNDOFF)["torch"]
-        if piecewise:
-            flips, own = _decision_runs(spec, one, sets, f64, f32, seen, draws, base["device"])
-    if f64 is not None and any(r.stopped for r in (*f64.values(), *model, model64, *own.values(), flips) if r):
-        f64, model, why = None, [], "no float64 reference: a float64 run stopped"
+        if getattr(e, "runner", None) not in ("tf float64", "torch float64"):
+            raise  # the rounding model is the harness's own: a failure of it propagates
+        why = f"no float64 reference: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
     if frozen_in is not None:
         frozen = frozen_check(frozen_in, weights, {f"{fw} float32": f32[fw] for fw in FRAMEWORKS}
-                              | ({f"{fw} float64": f64[fw] for fw in FRAMEWORKS} if f64 is not None else {}))
+                              | ({f"{fw} float64": f64[fw] for fw in FRAMEWORKS} if why is None else {}))
         result.checks += [frozen] if frozen is not None else []
-    if f64 is None:
+    if why is not None:
         a, b = (np.asarray(f32[fw].losses, np.float64) for fw in FRAMEWORKS)
         checks = [judge("loss", TOL_TRAIN_LOSS, a / np.abs(b), b / np.abs(b), scale=1.0)]
         checks += [judge(f"param:{k}", TOL_TRAIN_PARAM, f32["tf"].finals[k], f32["torch"].finals[k])
@@ -364,7 +494,7 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
     def rel(r: Run) -> np.ndarray:
         return np.asarray(r.losses, np.float64) / ref
 
-    # each runner against the float64 run that took its own decisions (`_decision_runs`)
+    # each runner against the float64 run that took its own decisions
     own = own or {fw: f64[fw] for fw in FRAMEWORKS}
     origin = rel(f64["torch"])
     result.checks.append(judge("loss", TOL_TRAIN_LOSS, rel(f32["tf"]), rel(f32["torch"]), rel(f64["tf"]), origin,
@@ -384,55 +514,3 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
                                    float64_noise=distance(model64.finals[k], origin),
                                    typical={fw: typical_ratio(f32[fw].finals[k], own[fw].finals[k], s_k)
                                             for fw in FRAMEWORKS}))
-    if free:
-        for c in result.checks:
-            c.note = f"{c.note} ({free})"
-
-
-# Bytes of held decisions (`_decision_bytes`) above which lockstep lets its draws run free:
-# cifar10_colab's 20 steps at its batch of 256 would hold 10 GiB of ReLU inputs
-HOLD_BUDGET_BYTES = 1 << 30
-
-
-def _decision_bytes(piecewise: list, batch: int, steps: int) -> int:
-    """What holding decisions keeps, per element of a piecewise layer's input at every step: the
-    float64 run's (8 bytes), each float32 runner's (2 × 4), the draws' deviation (4) and the
-    flip radius (8)."""
-    return 28 * batch * steps * sum(int(np.prod(n.in_shapes[0])) for n in piecewise)
-
-
-def _held(decisions: list | None):
-    """Per step, the float64 run's decisions held (`Rounding.decisions`) and a running record of
-    how far each draw's inputs strayed from them (`Rounding.deviations`); (None, None) without."""
-    if not decisions:
-        return None, None
-    return ([{n: (ref, None) for n, ref in step.items()} for step in decisions],
-            [{n: (ref, torch.zeros_like(ref, dtype=torch.float32)) for n, ref in step.items()} for step in decisions])
-
-
-def _decision_runs(spec: Spec, one: dict, sets: dict, f64: dict, f32: dict, seen: list, draws: int, device: str):
-    """As `crosscheck.sensitivity.analyse` does for one forward, for every step: (the float64 torch
-    run that flips each decision within the draws' deviation of its threshold, or None where none
-    is; framework → the float64 torch run that takes that float32 runner's own decisions at every
-    step, the plain float64 run where they are all the float64 run's)."""
-    from .sensitivity import count_decisions
-
-    reference = make_twin(spec, "torch", device)
-
-    def count(method, a: dict, b: dict) -> int:
-        return count_decisions(spec, reference.model, method, a, b)
-
-    reach = [{n: (ref, FLIP_RADIUS * s.to(ref.dtype)) for n, (ref, s) in step.items()} for step in seen]
-    flips = None
-    if any(count("near_decisions", {n: r for n, (r, _) in step.items()}, {n: d for n, (_, d) in step.items()})
-           for step in reach):
-        flips = lockstep(**one, data=sets["draws"][0], rounding_draw=draws + 1, hold=reach)["torch"]
-    origin, own = f64["torch"].decisions, {}
-    for fw in FRAMEWORKS:
-        mine = f32[fw].decisions
-        if len(mine) == len(origin) and all(count("decision_differences", a, b) == 0 for a, b in zip(mine, origin)):
-            own[fw] = f64["torch"]
-            continue
-        own[fw] = lockstep(**one, data=sets["float64"], rounding_draw=draws + 2, rounding_size=0.0,
-                           hold=[{n: (ref, None) for n, ref in step.items()} for step in mine])["torch"]
-    return flips, own

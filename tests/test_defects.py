@@ -20,8 +20,10 @@ CASES = [
     # float64 run that took its own) it is caught at 104-449x on all five
     ("cifar10_colab", defects.Defect("update", "tf", "conv1.kernel", 1e-3, step=defects.UPDATE_STEPS - 1)),
     ("catsdogs_head_fc", defects.Defect("forward", "torch", "bn1", 1e-3)),
-    ("catsdogs_head_fc", defects.Defect("moving", "tf", "bn1", 1e-3)),
-    ("catsdogs_head_fc", defects.Defect("onnx", "torch", "", 1e-3)),
+    # cifar10_colab's batchnorm and export: the same kinds of row as catsdogs_head_fc's (both in
+    # the matrix), at a tenth of the time (its ONNX row took 21 s there, catsdogs_head_fc's 125 s)
+    ("cifar10_colab", defects.Defect("moving", "tf", "bn", 1e-3)),
+    ("cifar10_colab", defects.Defect("onnx", "torch", "", 1e-3)),
     ("example_concat", defects.Defect("forward", "tf", "under_test", 1e-3)),
     ("example_avgpool2d", defects.Defect("forward", "torch", "under_test", 1e-3)),
     ("example_reshape", defects.Defect("forward", "tf", "under_test", 1e-3)),

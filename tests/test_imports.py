@@ -2,6 +2,7 @@
 library code (spec, tf_impl, torch_impl, crosscheck outside its CLI) never imports the CLI, the
 tests or the scripts. Imports inside functions count: a lazy import is still a dependency."""
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,7 @@ def imports(name: str, path: Path, known: set[str]) -> set[str]:
     return found
 
 
+@functools.cache  # every test reads it; parsing each file once per module made one test 200 s
 def graph() -> dict[str, set[str]]:
     mods = modules()
     return {name: imports(name, path, set(mods)) for name, path in mods.items()}
@@ -49,11 +51,12 @@ def graph() -> dict[str, set[str]]:
 
 def test_library_code_imports_no_cli_tests_or_scripts():
     bad = {}
+    g = graph()
     for name, path in modules().items():
         if name.startswith(CLI):
             continue
         text = path.read_text()
-        hits = sorted(t for t in graph()[name] if t.startswith(CLI))
+        hits = sorted(t for t in g[name] if t.startswith(CLI))
         hits += [w for w in ("import tests", "from tests", "import scripts", "from scripts") if w in text]
         if hits:
             bad[name] = hits

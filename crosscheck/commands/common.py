@@ -64,7 +64,8 @@ def check_training_memory(spec, source: str | None, optimizer: dict | None, batc
                           lockstep: bool = False) -> None:
     """Refuse (SpecError) a training run whose estimate exceeds the memory available. One twin
     trains at a time and is evaluated at `training.EVAL_BATCH`; `lockstep` (compare --train-steps)
-    trains both at once and reruns them in float64 for the rounding floor."""
+    trains float64 runs side by side: both twins, the rounding-model draws, the float64-roundoff
+    run and the flips run (`lockstep._float64_runs`)."""
     from crosscheck import training
     from spec import memory
 
@@ -72,7 +73,9 @@ def check_training_memory(spec, source: str | None, optimizer: dict | None, batc
     bs, _ = training.schedule(spec, train, batch_size=batch_size)
     slots = memory.optimizer_slots(optimizer)
     if lockstep:
-        need = memory.need(spec, bs, dtypes=("float64",), copies=2, slots=slots, data_examples=train + test)
+        from crosscheck.sensitivity import DRAWS
+
+        need = memory.need(spec, bs, dtypes=("float64",), copies=DRAWS + 4, slots=slots, data_examples=train + test)
     else:
         need = memory.need(spec, bs, slots=slots, eval_batch=min(training.EVAL_BATCH, test), data_examples=train + test)
     memory.ensure_fits(spec, need)
