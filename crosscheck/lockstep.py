@@ -207,13 +207,17 @@ def _runner(spec: Spec, fw: str, data, weights: dict, device: str, seed: int, *,
     return _Runner(label or fw, twin, on_device, rounding, weights if travel else None)
 
 
-def _train_together(spec: Spec, runners: list[_Runner], steps: int, seed: int, batch_size: int) -> None:
+def _train_together(spec: Spec, runners: list[_Runner], steps: int, seed: int, batch_size: int,
+                    progress: str | None = None) -> None:
     """`steps` steps of every runner on the same batches and dropout masks, one step of each in
     turn (so a runner can hold decisions another recorded in the same step); all stop at the first
-    non-finite loss of any."""
+    non-finite loss of any. `progress`: a bar with that title on a terminal's stderr."""
+    from tqdm import tqdm
+
     batches = Batches(len(runners[0].data.y), batch_size, seed)
     try:
-        for step in range(steps):
+        for step in tqdm(range(steps), desc=progress, unit="step", disable=True if progress is None else None,
+                         leave=False, mininterval=1.0):
             idx = batches.indices(step)
             masks, flip = dropout_masks(spec, seed, step, len(idx)), flip_decisions(spec, seed, step, len(idx))
             for r in runners:
@@ -306,11 +310,12 @@ def frozen_check(spec: Spec, weights: dict, runs: dict[str, Run]) -> Check | Non
 
 def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str = "auto",
                       batch_size: int | None = None, optimizer: dict | None = None,
-                      draws: int = DRAWS, wrap=None, reuse_trunk: bool = True) -> TrainConformance:
+                      draws: int = DRAWS, wrap=None, reuse_trunk: bool = True, progress: bool = False) -> TrainConformance:
     """Both twins in lockstep (float32 and float64) and the rounding-model draws; the checks. A spec
     with a frozen trunk (`crosscheck.frozen_trunk`) trains its head on each twin's own trunk
     outputs unless `reuse_trunk` is false; the twins' full training step is then checked against
-    that for one step (`trunk`), and the trunk's parameters after it (`frozen`)."""
+    that for one step (`trunk`), and the trunk's parameters after it (`frozen`). `progress`: a bar
+    per group of runs on a terminal's stderr."""
     optimizer = optimizer or spec.optimizer
     spec = with_optimizer(spec, optimizer)
     bs, _ = schedule(spec, len(data.x_train), batch_size=batch_size)
@@ -320,13 +325,13 @@ def train_conformance(spec: Spec, data, steps: int, seed: int = 0, device: str =
     base = dict(steps=steps, seed=seed, device=device, batch_size=bs, optimizer=optimizer)
     if last is None:
         sets = {"float32": data, "float64": data, "draws": [data] * draws, "noise": data}
-        _judge_runs(result, spec, weights, sets, base, draws, wrap, frozen_in=spec)
+        _judge_runs(result, spec, weights, sets, base, draws, wrap, frozen_in=spec, progress=progress)
         return result
     head = frozen_trunk.head_spec(spec, last)
     sets, full = _on_trunk(spec, last, data, weights, base, draws, wrap)
     start = frozen_trunk.head_weights(head, weights)
     result.checks += [c for c in (frozen_check(spec, weights, full), trunk_check(head, start, sets, full, base, wrap)) if c]
-    _judge_runs(result, head, start, sets, base, draws, wrap, frozen_in=None)
+    _judge_runs(result, head, start, sets, base, draws, wrap, frozen_in=None, progress=progress)
     return result
 
 
@@ -379,7 +384,7 @@ def trunk_check(head: Spec, start: dict, sets: dict, full: dict[str, Run], base:
                  note=f"full training step vs head on trunk outputs, step 1 of each twin: {note}")
 
 
-def _float32_runs(spec: Spec, weights: dict, sets: dict, base: dict, wrap, piecewise: bool):
+def _float32_runs(spec: Spec, weights: dict, sets: dict, base: dict, wrap, piecewise: bool, progress: bool = False):
     """The float32 twins in lockstep, and (with piecewise layers) beside each a float64 torch run
     that takes that twin's own decisions at every step (`_Follow`), both as Runs by framework; the
     plain float64 runs stand in for the latter without piecewise layers (None here)."""
@@ -393,7 +398,8 @@ def _float32_runs(spec: Spec, weights: dict, sets: dict, base: dict, wrap, piece
             own[fw] = _runner(spec, "torch", sets["float64"], **run, float64=True, label=f"float64 with {fw}'s decisions")
             own[fw].follow = _Follow(spec, own[fw].twin)
             own[fw].prepare = lambda _step, f=own[fw].follow, source=runners[fw]: setattr(f, "decisions", source.taken)
-    _train_together(spec, [*runners.values(), *own.values()], base["steps"], base["seed"], base["batch_size"])
+    _train_together(spec, [*runners.values(), *own.values()], base["steps"], base["seed"], base["batch_size"],
+                    f"{spec.id}: float32 twins, {len(runners) + len(own)} runs" if progress else None)
     return {fw: r.run for fw, r in runners.items()}, ({fw: r.run for fw, r in own.items()} or None)
 
 
@@ -427,7 +433,8 @@ class _HeldStep:
         rounding.decisions, rounding.deviations = reach, {}
 
 
-def _float64_runs(spec: Spec, weights: dict, sets: dict, base: dict, draws: int, wrap, piecewise: bool):
+def _float64_runs(spec: Spec, weights: dict, sets: dict, base: dict, draws: int, wrap, piecewise: bool,
+                  progress: bool = False):
     """Both twins in float64, the rounding-model draws, the float64-roundoff run, and (with
     piecewise layers) the flips run, in lockstep: (framework → Run, [draw Runs], the float64-roundoff
     Run, the flips Run or None where no decision was within reach)."""
@@ -449,20 +456,21 @@ def _float64_runs(spec: Spec, weights: dict, sets: dict, base: dict, draws: int,
             r.prepare = lambda step, rounding=r.rounding: held.hold(rounding, step)
         flips = _runner(spec, "torch", sets["draws"][0], **run, draw=draws + 1, label="flips draw")
         flips.prepare = lambda step: held.flip(flips.rounding, step)
-    _train_together(spec, [*twins.values(), noise, *model, *([flips] if flips else [])],
-                    base["steps"], base["seed"], base["batch_size"])
+    group = [*twins.values(), noise, *model, *([flips] if flips else [])]
+    _train_together(spec, group, base["steps"], base["seed"], base["batch_size"],
+                    f"{spec.id}: float64 and rounding draws, {len(group)} runs" if progress else None)
     return ({fw: r.run for fw, r in twins.items()}, [r.run for r in model], noise.run,
             flips.run if held is not None and held.near else None)
 
 
 def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict, base: dict, draws: int, wrap,
-                frozen_in: Spec | None) -> None:
+                frozen_in: Spec | None, progress: bool = False) -> None:
     """Run float32, float64 and the rounding-model draws of `spec` from `weights` on `sets` and append
     the checks: `frozen` (of `frozen_in`), `loss`, `param:*`. Decisions are held one step at a time:
     each group of runs trains in lockstep, and a run holds decisions another took in the same step."""
     trainable = {f"{n.name}.{p}" for n in spec.nodes for p in n.trainable_params()}
     piecewise = any(n.layer_type.piecewise for n in spec.nodes)
-    f32, own = _float32_runs(spec, weights, sets, base, wrap, piecewise)
+    f32, own = _float32_runs(spec, weights, sets, base, wrap, piecewise, progress)
     result.moved = {fw: {k: distance(v, weights[k]) for k, v in f32[fw].finals.items() if k in trainable}
                     for fw in FRAMEWORKS}
     result.stopped = f32["tf"].stopped
@@ -470,7 +478,7 @@ def _judge_runs(result: TrainConformance, spec: Spec, weights: dict, sets: dict,
         result.checks.append(unavailable("loss", TOL_TRAIN_LOSS, result.stopped))
         return
     try:
-        f64, model, model64, flips = _float64_runs(spec, weights, sets, base, draws, wrap, piecewise)
+        f64, model, model64, flips = _float64_runs(spec, weights, sets, base, draws, wrap, piecewise, progress)
         why = "no float64 reference: a float64 run stopped" if f64["torch"].stopped else None
     except Exception as e:  # a twin that cannot train in float64: judged on float32 agreement alone
         if getattr(e, "runner", None) not in ("tf float64", "torch float64"):

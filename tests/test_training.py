@@ -378,3 +378,20 @@ def test_equivalence_uses_native_initialisers(capsys):
         assert 0.5 < out[fw]["mean"] < 1.0
     # native initialisation: the twins do not start from the same weights, so they do not agree exactly
     assert out["tf"]["accuracies"] != out["torch"]["accuracies"]
+
+
+def test_lockstep_shows_a_bar_per_group_on_a_terminal_only(small, monkeypatch):
+    """`compare --train-steps` can run for many minutes: a bar per group of runs on a terminal's
+    stderr, nothing on a pipe (stderr stays quiet by default)."""
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    spec = load_spec("init_study_relu_he")
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        lockstep.train_conformance(spec, small, 2, device="cpu", batch_size=10, progress=True)
+        text = stream.getvalue()
+        assert ("float32 twins, 4 runs" in text and "float64 and rounding draws, 7 runs" in text) == shown, text

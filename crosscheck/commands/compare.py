@@ -105,6 +105,7 @@ def _train_conformance(spec, args):
     if spec.rl:
         return dqn_lockstep.dqn_conformance(spec, args.train_steps, seed=args.seed, device=args.device)
     return lockstep.train_conformance(spec, load_data(spec, args.data, synthetic_if_missing=True), args.train_steps, seed=args.seed,
-                                      device=args.device, optimizer=_train_optimizer(spec, args))
+                                      device=args.device, optimizer=_train_optimizer(spec, args),
+                                      progress=True)  # a bar only on a terminal
 
 
