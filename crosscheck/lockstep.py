@@ -41,7 +41,7 @@ from torch_impl.layers import registry
 from . import frozen_trunk
 from .conformance_inputs import starting_weights
 from .datasets.batches import Batches
-from .sensitivity import DRAWS, FLIP_RADIUS, FLOAT64_ROUNDOFF, UNIT_ROUNDOFF, Rounding
+from .sensitivity import DRAWS, FLIP_RADIUS, FLOAT64_ROUNDOFF, UNIT_ROUNDOFF, Rounding, count_decisions, decision_inputs
 from .tolerance import FAIL, PASS, TOL_TRAIN_LOSS, TOL_TRAIN_PARAM, Check, unavailable, worst_verdict
 from .training import DeviceData, dropout_masks, flip_decisions, schedule
 from .twins import FRAMEWORKS, make_twin
@@ -103,8 +103,6 @@ class _Decisions:
     def before(self, x, masks) -> None:
         if self.twin.framework != "tf":
             return
-        from .sensitivity import decision_inputs
-
         names = {n.inputs[0] for n in self.nodes} - {self.spec.input_name}
         outs = self.twin.training_intermediates(x, masks, names) if names else {}
         self.taken = decision_inputs(self.spec, self.reference, {f"layer:{k}": v for k, v in outs.items()}, np.asarray(x))
@@ -424,8 +422,6 @@ class _HeldStep:
 
     def flip(self, rounding: Rounding, step: int) -> None:
         """Every decision within FLIP_RADIUS times the draws' deviation of its threshold the other way."""
-        from .sensitivity import count_decisions
-
         reach = {n: (ref, FLIP_RADIUS * s.to(ref.dtype)) for n, (ref, s) in self._current(step).items()}
         self.near = self.near or count_decisions(self.spec, self.reference.twin.model, "near_decisions",
                                                  {n: r for n, (r, _) in reach.items()},
